@@ -1,0 +1,25 @@
+namespace Cases.Domain.Find;
+
+/// <summary>The parameters of <c>GET /api/cases/_find</c>, already parsed and checked.</summary>
+public sealed record CaseFindQuery
+{
+    public IReadOnlyList<string> Statuses { get; init; } = [];
+    public IReadOnlyList<string> Severities { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Owners { get; init; } = [];
+    /// <summary>Assignee uids; the value <c>none</c> matches unassigned cases.</summary>
+    public IReadOnlyList<string> Assignees { get; init; } = [];
+    public IReadOnlyList<string> Reporters { get; init; } = [];
+    public IReadOnlyList<string> Categories { get; init; } = [];
+    public string? Search { get; init; }
+    public IReadOnlyList<string> SearchFields { get; init; } = ["title", "description"];
+    public bool SearchAllTerms { get; init; }
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+    public string SortField { get; init; } = "createdAt";
+    public bool Descending { get; init; } = true;
+    public int Page { get; init; } = 1;
+    public int PerPage { get; init; } = 20;
+
+    public static readonly string[] SortFields = ["createdAt", "updatedAt", "closedAt", "title", "category", "status", "severity"];
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Cases.Domain.Cases;
+using Cases.Domain.UserActions;
+using Cases.Domain.Users;
+using Cases.Functions.Hosting;
+using Cases.Functions.Storage;
+
+namespace Cases.Functions.Cases;
+
+/// <summary>
+/// How cases and their activity are laid out in the cases table. Partition key: the space. Row keys:
+/// <list type="bullet">
+/// <item><c>case_{caseId}</c>: the case (its JSON in chunked <c>Doc</c>, plus columns the server can filter on);</item>
+/// <item><c>item_{caseId}_ua_{ticks}{n}</c>: its user actions, in time order; every row a case owns starts <c>item_{caseId}_</c>;</item>
+/// <item><c>deleted_{caseId}</c>: the delete_case user action, kept as an audit record after the case is gone.</item>
+/// </list>
+/// </summary>
+public static class CaseRows
+{
+    public const string CasePrefix = "case_";
+
+    public static string CaseKey(string caseId) => CasePrefix + caseId;
+    public static string ItemsPrefix(string caseId) => $"item_{caseId}_";
+    public static string UserActionPrefix(string caseId) => $"item_{caseId}_ua_";
+    public static string DeletedKey(string caseId) => $"deleted_{caseId}";
+
+    /// <summary>The exclusive upper bound of a row-key range that starts with <paramref name="prefix"/>.</summary>
+    public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+
+    public static TableEntity ToEntity(string space, CaseRecord record, int actionCount)
+    {
+        var c = record.Case;
+        var entity = new TableEntity(space, CaseKey(c.Id))
+        {
+            ["Version"] = record.Version,
+            ["Actions"] = actionCount,
+            ["Status"] = c.Status,
+            ["Severity"] = c.Severity,
+            ["Owner"] = c.Owner,
+            ["CreatedAt"] = c.CreatedAt,
+        };
+        ChunkedText.Write(entity, "Doc", JsonSerializer.Serialize(c, CasesJsonContext.Default.Case));
+        return entity;
+    }
+
+    public static CaseRecord FromEntity(TableEntity entity)
+    {
+        var c = JsonSerializer.Deserialize(ChunkedText.Read(entity, "Doc"), CasesJsonContext.Default.Case)!;
+        return new CaseRecord(
+            c,
+            entity.GetInt32("Version") ?? 1,
+            entity.GetInt32("TotalComment") ?? 0,
+            entity.GetInt32("TotalAlerts") ?? 0,
+            entity.GetInt64("IncrementalId"));
+    }
+
+    public static bool IsDeleted(TableEntity entity) => entity.GetBoolean("Deleted") == true;
+
+    public static TableEntity ToEntity(string space, UserAction action, string rowKey)
+    {
+        var entity = new TableEntity(space, rowKey)
+        {
+            ["ActionId"] = action.Id,
+            ["CaseId"] = action.CaseId,
+            ["Action"] = action.Action,
+            ["Type"] = action.Type,
+            ["CreatedAt"] = action.CreatedAt,
+            ["CreatedBy"] = JsonSerializer.Serialize(action.CreatedBy, CasesJsonContext.Default.CaseUser),
+            ["Owner"] = action.Owner,
+            ["CommentId"] = action.CommentId,
+        };
+        ChunkedText.Write(entity, "Payload", action.Payload.ToJsonString());
+        return entity;
+    }
+
+    public static UserAction UserActionFromEntity(TableEntity e) => new(
+        e.GetString("ActionId"),
+        e.GetString("CaseId"),
+        e.GetString("Action"),
+        e.GetString("Type"),
+        JsonNode.Parse(ChunkedText.Read(e, "Payload"))!.AsObject(),
+        e.GetDateTimeOffset("CreatedAt")!.Value,
+        JsonSerializer.Deserialize(e.GetString("CreatedBy"), CasesJsonContext.Default.CaseUser)!,
+        e.GetString("Owner"),
+        e.GetString("CommentId"));
+
+    /// <summary>Row keys for actions recorded together: same instant, numbered so they keep their order.</summary>
+    public static string UserActionKey(UserAction action, int index) =>
+        UserActionPrefix(action.CaseId) + action.CreatedAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + index.ToString("D3", CultureInfo.InvariantCulture);
+}

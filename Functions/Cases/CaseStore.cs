@@ -1,0 +1,126 @@
+using Azure;
+using Azure.Data.Tables;
+using Cases.Domain.Cases;
+using Cases.Domain.UserActions;
+using Cases.Functions.Storage;
+
+namespace Cases.Functions.Cases;
+
+/// <summary>A case as read, with what is needed to write it back only if nobody changed it meanwhile.</summary>
+public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount);
+
+/// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
+public sealed class CaseStore(CasesTables tables)
+{
+    public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), cancellationToken: ct);
+        if (!response.HasValue || CaseRows.IsDeleted(response.Value!)) return null;
+        var entity = response.Value!;
+        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32("Actions") ?? 0);
+    }
+
+    public async Task Create(string space, CaseRecord record, UserAction created, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        await table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, record, 1)),
+            new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, created, CaseRows.UserActionKey(created, 0))),
+        ], ct);
+    }
+
+    /// <summary>Writes the new state and its actions if the row is still as read; false if it changed meanwhile.</summary>
+    public async Task<bool> TryUpdate(string space, StoredCase current, CaseRecord next, IReadOnlyList<UserAction> actions, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var row = CaseRows.ToEntity(space, next, current.ActionCount + actions.Count);
+        var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, row, current.ETag) };
+        batch.AddRange(actions.Select((a, i) =>
+            new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
+        try
+        {
+            await table.SubmitTransactionAsync(batch, ct);
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Deletes a case in two steps that survive a crash between them: first the case is marked deleted together with
+    /// the delete_case record (from then on it is gone for every reader), then everything it owns is removed.
+    /// </summary>
+    public async Task Delete(string space, StoredCase current, UserAction deleted, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var tombstone = new TableEntity(space, CaseRows.CaseKey(current.Record.Case.Id)) { ["Deleted"] = true };
+        try
+        {
+            await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, tombstone, current.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(deleted.CaseId))),
+            ], ct);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 412)
+        {
+            // Changed meanwhile (an edit, a counter, a number): the delete still wins, but over the current row.
+            await table.UpdateEntityAsync(tombstone, ETag.All, TableUpdateMode.Merge, ct);
+            await table.UpsertEntityAsync(CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(deleted.CaseId)), TableUpdateMode.Replace, ct);
+        }
+        await Purge(table, space, current.Record.Case.Id, ct);
+    }
+
+    async Task Purge(TableClient table, string space, string caseId, CancellationToken ct)
+    {
+        var prefix = CaseRows.ItemsPrefix(caseId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
+        var batch = new List<TableTransactionAction>(100);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+        {
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
+            if (batch.Count == 100)
+            {
+                await table.SubmitTransactionAsync(batch, ct);
+                batch.Clear();
+            }
+        }
+        if (batch.Count > 0) await table.SubmitTransactionAsync(batch, ct);
+        await table.DeleteEntityAsync(space, CaseRows.CaseKey(caseId), ETag.All, ct);
+    }
+
+    /// <summary>Finishes deletions a crash interrupted: rows marked deleted whose contents are still there.</summary>
+    public async Task<int> PurgeDeleted(string space, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {space} and RowKey ge {CaseRows.CasePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.CasePrefix)} and Deleted eq {true}");
+        var purged = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+        {
+            await Purge(table, space, row.RowKey[CaseRows.CasePrefix.Length..], ct);
+            purged++;
+        }
+        return purged;
+    }
+
+    /// <summary>All live cases of a space, with optional server-side filters on the indexed columns.</summary>
+    public async IAsyncEnumerable<CaseRecord> List(string space, IReadOnlyList<string> severities, IReadOnlyList<string> owners, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {space} and RowKey ge {CaseRows.CasePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.CasePrefix)}");
+        filter += AnyOf("Severity", severities) + AnyOf("Owner", owners);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            if (!CaseRows.IsDeleted(row))
+                yield return CaseRows.FromEntity(row);
+    }
+
+    static string AnyOf(string column, IReadOnlyList<string> values) => values.Count == 0
+        ? ""
+        : " and (" + string.Join(" or ", values.Select(v => column + " eq " + TableClient.CreateQueryFilter($"{v}"))) + ")";
+}

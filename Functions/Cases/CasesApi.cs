@@ -1,0 +1,134 @@
+using Cases.Domain.Cases;
+using Cases.Domain.Errors;
+using Cases.Domain.Find;
+using Cases.Domain.UserActions;
+using Cases.Functions.Hosting;
+using Cases.Functions.Identity;
+using Cases.Functions.Spaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cases.Functions.Cases;
+
+/// <summary>Kibana's case routes: create, get, bulk update, bulk delete and find.</summary>
+public static class CasesApi
+{
+    public static void MapCasesApi(this IEndpointRouteBuilder routes)
+    {
+        var cases = routes.MapGroup("/cases").WithTags("cases");
+        cases.MapPost("/", Create).WithName("createCase");
+        cases.MapPatch("/", Update).WithName("updateCases");
+        cases.MapDelete("/", Delete).WithName("deleteCases");
+        cases.MapGet("/_find", Find).WithName("findCases");
+        cases.MapGet("/{caseId}", Get).WithName("getCase");
+    }
+
+    static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    {
+        var input = await CaseRequests.ReadNewCase(http.Request, ct);
+        var (created, action) = CaseRules.Create(input, NewId(), identity.Of(http), time.Now(), NewId);
+        var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
+        await store.Create(Space.Of(http), record, action, ct);
+        return TypedResults.Ok(CaseResponse.From(record));
+    }
+
+    static async Task<Ok<CaseResponse>> Get(string caseId, HttpContext http, CaseStore store, CancellationToken ct)
+    {
+        var stored = await Load(store, Space.Of(http), caseId, ct);
+        return TypedResults.Ok(CaseResponse.From(stored.Record));
+    }
+
+    /// <summary>
+    /// Every case of the request is checked (exists, version current, fields valid, something changes) before any
+    /// is written; each case is then committed with its user actions in one transaction.
+    /// </summary>
+    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var patches = await CaseRequests.ReadPatches(http.Request, ct);
+        var user = identity.Of(http);
+        var now = time.Now();
+
+        var stored = await Task.WhenAll(patches.Select(p => CaseRequests.IsCaseId(p.Id) ? store.Get(space, p.Id, ct) : Task.FromResult<StoredCase?>(null)));
+        var missing = patches.Where((p, i) => stored[i] is null).Select(p => p.Id).ToArray();
+        if (missing.Length > 0)
+            throw CasesException.NotFound($"These cases {string.Join(", ", missing)} do not exist. Please check you have the correct ids.");
+        var stale = patches.Where((p, i) => p.Version != CaseVersion.Encode(stored[i]!.Record.Version)).Select(p => p.Id).ToArray();
+        if (stale.Length > 0) throw StaleCases(stale);
+
+        var changes = patches.Select((p, i) => CaseRules.Apply(stored[i]!.Record.Case, p, user, now, NewId)).ToArray();
+        if (changes.All(c => c is null)) throw CasesException.NotAcceptable("All update fields are identical to current version.");
+        for (var i = 0; i < patches.Count; i++)
+            if (changes[i] is { } change && stored[i]!.ActionCount + change.Actions.Count > CaseLimits.UserActionsPerCaseMax)
+                throw CasesException.BadRequest($"The case with case id {patches[i].Id} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
+
+        var results = new List<CaseResponse>(patches.Count);
+        for (var i = 0; i < patches.Count; i++)
+        {
+            var current = stored[i]!;
+            if (changes[i] is not { } change)
+            {
+                results.Add(CaseResponse.From(current.Record));
+                continue;
+            }
+            results.Add(CaseResponse.From(await Commit(store, space, current, patches[i], change, user, now, ct)));
+        }
+        return TypedResults.Ok(results);
+    }
+
+    /// <summary>
+    /// Writes one case. If the row changed since it was read but the version did not (a counter or the case number
+    /// moved), the change is applied again to the fresh row; if the version moved, the client's edit is stale.
+    /// </summary>
+    static async Task<CaseRecord> Commit(CaseStore store, string space, StoredCase current, CasePatch patch,
+        (Case Case, List<UserAction> Actions) change, Domain.Users.CaseUser user, DateTimeOffset now, CancellationToken ct)
+    {
+        var readVersion = current.Record.Version;
+        for (var attempt = 1; ; attempt++)
+        {
+            var next = current.Record with { Case = change.Case, Version = readVersion + 1 };
+            if (await store.TryUpdate(space, current, next, change.Actions, ct)) return next;
+            current = await store.Get(space, patch.Id, ct) ?? throw CasesException.NotFound($"These cases {patch.Id} do not exist. Please check you have the correct ids.");
+            if (current.Record.Version != readVersion || attempt == 5) throw StaleCases([patch.Id]);
+            change = CaseRules.Apply(current.Record.Case, patch, user, now, NewId) ?? throw StaleCases([patch.Id]);
+        }
+    }
+
+    static async Task<NoContent> Delete(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
+        if (ids.Count == 0) throw CasesException.BadRequest("The length of the field ids is too short. Array must be of length >= 1.");
+        CaseValidation.MaxItems("ids", ids.Count, CaseLimits.BulkDeleteMax);
+        var stored = await Task.WhenAll(ids.Select(id => Load(store, space, id, ct)));
+        var user = identity.Of(http);
+        var now = time.Now();
+        foreach (var current in stored)
+        {
+            var c = current.Record.Case;
+            var deleted = new UserAction(NewId(), c.Id, "delete", "delete_case", [], now, user, c.Owner);
+            await store.Delete(space, current, deleted, ct);
+        }
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseStore store, TimeProvider time, CancellationToken ct)
+    {
+        var query = FindQueryParser.Parse(http.Request.Query, time.Now());
+        var cases = new List<CaseRecord>();
+        await foreach (var record in store.List(Space.Of(http), query.Severities, query.Owners, ct))
+            cases.Add(record);
+        var result = CaseFinder.Find(cases, query);
+        return TypedResults.Ok(new FindCasesResponse(
+            result.Cases.Select(r => CaseResponse.From(r)).ToList(), query.Page, query.PerPage, result.Total,
+            result.CountOpen, result.CountInProgress, result.CountClosed));
+    }
+
+    internal static async Task<StoredCase> Load(CaseStore store, string space, string caseId, CancellationToken ct) =>
+        (CaseRequests.IsCaseId(caseId) ? await store.Get(space, caseId, ct) : null)
+        ?? throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+
+    static CasesException StaleCases(IEnumerable<string> ids) =>
+        CasesException.Conflict($"These cases {string.Join(", ", ids)} has been updated. Please refresh before saving additional updates.");
+
+    static string NewId() => Guid.NewGuid().ToString();
+}

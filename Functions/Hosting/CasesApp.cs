@@ -1,0 +1,48 @@
+using Cases.Functions.Cases;
+using Cases.Functions.Identity;
+using Cases.Functions.Spaces;
+using Cases.Functions.Storage;
+using Cases.Functions.UserActions;
+
+namespace Cases.Functions.Hosting;
+
+/// <summary>Builds the web app: the same one under the Functions host, standalone, in tests and in benchmarks.</summary>
+public static class CasesApp
+{
+    /// <summary>Kestrel's 30 MB default would refuse bodies the Functions host accepts (100 MB).</summary>
+    public const long MaxRequestBodyBytes = 104_857_600;
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        FunctionsHost.ConfigureUrls(builder);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CasesJsonContext.Default));
+
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Validate(o => StorageOptions.IsValidPrefix(o.TablePrefix), StorageOptions.PrefixRule).ValidateOnStart();
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
+            .Validate(o => o.LocalUser is null || !string.IsNullOrWhiteSpace(o.LocalUser.Username), "Cases:Identity:LocalUser:Username must not be empty.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => StorageAccount.CreateTableService(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<CasesTables>();
+        builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddSingleton<UserActionStore>();
+        builder.Services.AddSingleton<CallerIdentity>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOpenApi();
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseKibanaErrors();
+        // The Functions host waits for any answer on GET / before forwarding traffic; it is also the liveness probe.
+        app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription();
+        app.MapOpenApi("/api/openapi.json");
+        app.MapInEverySpace(api =>
+        {
+            api.MapCasesApi();
+            api.MapUserActionsApi();
+        });
+        return app;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Cases.Domain.Cases;
+using Cases.Domain.Users;
+using Cases.Functions.Cases;
+using Cases.Functions.UserActions;
+
+namespace Cases.Functions.Hosting;
+
+/// <summary>Source-generated serializers (no reflection, so the app can be published with Native AOT).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    Converters = [typeof(KibanaDateConverter)])]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(NewCase))]
+[JsonSerializable(typeof(Case))]
+[JsonSerializable(typeof(CaseUser))]
+[JsonSerializable(typeof(CaseResponse))]
+[JsonSerializable(typeof(List<CaseResponse>))]
+[JsonSerializable(typeof(FindCasesResponse))]
+[JsonSerializable(typeof(FindUserActionsResponse))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(List<Assignee>))]
+[JsonSerializable(typeof(List<CustomFieldValue>))]
+[JsonSerializable(typeof(Connector))]
+[JsonSerializable(typeof(CaseSettings))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(string))]
+public sealed partial class CasesJsonContext : JsonSerializerContext;

@@ -1,0 +1,18 @@
+using System.Text.RegularExpressions;
+
+namespace Cases.Functions.Storage;
+
+/// <summary>Where the app keeps its data. The account itself comes from <c>AzureWebJobsStorage</c>, as in any Functions app.</summary>
+public sealed partial class StorageOptions
+{
+    public const string Section = "Cases:Storage";
+    public const string PrefixRule = "Cases:Storage:TablePrefix must be letters and digits, starting with a letter, at most 20 characters.";
+
+    /// <summary>Prepended to every table name, so that several apps (or test runs) can share one account.</summary>
+    public string TablePrefix { get; set; } = "";
+
+    public static bool IsValidPrefix(string prefix) => prefix.Length == 0 || PrefixShape().IsMatch(prefix);
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,19}$")]
+    private static partial Regex PrefixShape();
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Cases.Domain.Cases;
+using Cases.Domain.UserActions;
+using Cases.Functions.Cases;
+using Cases.Functions.Hosting;
+using Cases.Functions.Spaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cases.Functions.UserActions;
+
+/// <summary>A case's activity log: <c>GET /api/cases/{caseId}/user_actions/_find</c>.</summary>
+public static class UserActionsApi
+{
+    public static void MapUserActionsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity");
+    }
+
+    static async Task<Ok<FindUserActionsResponse>> Find(string caseId, HttpContext http, CaseStore cases, UserActionStore store, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var query = http.Request.Query;
+        var types = QueryValues.OneOf(query, "types", UserActionTypes.Filters);
+        var descending = QueryValues.Descending(query, fallback: false);
+        var (page, perPage) = QueryValues.Paging(query, CaseLimits.PerPageMax);
+        await CasesApi.Load(cases, space, caseId, ct);
+
+        var actions = (await store.List(space, caseId, ct)).Where(a => types.Count == 0 || types.Any(t => Matches(a, t))).ToList();
+        if (descending) actions.Reverse();
+        var items = actions.Skip((page - 1) * perPage).Take(perPage).Select(UserActionResponse.From).ToList();
+        return TypedResults.Ok(new FindUserActionsResponse(items, page, perPage, actions.Count));
+    }
+
+    /// <summary>Kibana's filters: a type, or <c>action</c> (anything but comments), <c>user</c>/<c>alert</c> (comments of that kind), <c>attachment</c> (other comments).</summary>
+    static bool Matches(UserAction action, string filter)
+    {
+        var commentType = action.Type == "comment" ? (action.Payload["comment"] as JsonObject)?["type"]?.GetValue<string>() : null;
+        return filter switch
+        {
+            "action" => action.Type != "comment",
+            "user" => commentType == "user",
+            "alert" => commentType == "alert",
+            "attachment" => commentType is not null and not "user" and not "alert",
+            _ => action.Type == filter,
+        };
+    }
+}
