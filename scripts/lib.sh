@@ -24,7 +24,7 @@ connection_string() {
   echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$2/devstoreaccount1;TableEndpoint=http://127.0.0.1:$3/devstoreaccount1;"
 }
 
-# start_azurite BLOB_PORT QUEUE_PORT TABLE_PORT LOCATION [extra flags]: starts Azurite in the background, waits until it answers.
+# start_azurite BLOB_PORT QUEUE_PORT TABLE_PORT LOG_DIR [flags]: starts Azurite in the background, waits until it answers.
 start_azurite() {
   local blob=$1 queue=$2 table=$3 location=$4
   shift 4
@@ -33,7 +33,7 @@ start_azurite() {
     echo "Port $table is taken: is another Azurite running? Stop it, or the tests would share its data." >&2
     exit 1
   fi
-  node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry --location "$location" \
+  node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry \
     --blobPort "$blob" --queuePort "$queue" --tablePort "$table" "$@" >"$location/azurite.log" 2>&1 &
   AZURITE_PID=$!
   trap stop_azurite EXIT

@@ -14,7 +14,7 @@ namespace Cases.Functions.Cases;
 /// How cases and their activity are laid out in the cases table. Partition key: the space. Row keys:
 /// <list type="bullet">
 /// <item><c>case_{caseId}</c>: the case (its JSON in chunked <c>Doc</c>, plus columns the server can filter on);</item>
-/// <item><c>item_{caseId}_ua_{ticks}{n}</c>: its user actions, in time order; every row a case owns starts <c>item_{caseId}_</c>;</item>
+/// <item><c>item_{caseId}_ua_{ticks}{n}_{actionId}</c>: its user actions, in time order; every row a case owns starts <c>item_{caseId}_</c>;</item>
 /// <item><c>deleted_{caseId}</c>: the delete_case user action, kept as an audit record after the case is gone.</item>
 /// </list>
 /// </summary>
@@ -87,7 +87,11 @@ public static class CaseRows
         e.GetString("Owner"),
         e.GetString("CommentId"));
 
-    /// <summary>Row keys for actions recorded together: same instant, numbered so they keep their order.</summary>
+    /// <summary>
+    /// Row keys in time order; actions recorded together are numbered to keep their order, and the action's own id
+    /// keeps two writers at the same instant from colliding.
+    /// </summary>
     public static string UserActionKey(UserAction action, int index) =>
-        UserActionPrefix(action.CaseId) + action.CreatedAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + index.ToString("D3", CultureInfo.InvariantCulture);
+        UserActionPrefix(action.CaseId) + action.CreatedAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) +
+        index.ToString("D3", CultureInfo.InvariantCulture) + "_" + action.Id;
 }

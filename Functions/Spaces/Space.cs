@@ -22,10 +22,21 @@ public static partial class Space
             : throw CasesException.BadRequest($"Invalid space id \"{id}\": use 1 to 64 lower-case letters, digits, '_' or '-'.");
     }
 
-    /// <summary>Maps the same routes under <c>/api</c> and <c>/s/{spaceId}/api</c>.</summary>
+    /// <summary>
+    /// Maps the same routes under <c>/api</c> and <c>/s/{spaceId}/api</c>. Endpoint names must be unique, so the
+    /// default-space copies get Kibana's operation ids (<c>createCaseDefaultSpace</c>) and the others keep the plain name.
+    /// </summary>
     public static void MapInEverySpace(this IEndpointRouteBuilder app, Action<IEndpointRouteBuilder> map)
     {
-        map(app.MapGroup("/api"));
+        var defaultSpace = app.MapGroup("/api");
+        ((IEndpointConventionBuilder)defaultSpace).Finally(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<EndpointNameMetadata>().LastOrDefault() is not { } name) return;
+            foreach (var old in endpoint.Metadata.Where(m => m is EndpointNameMetadata or RouteNameMetadata).ToList())
+                endpoint.Metadata.Remove(old);
+            endpoint.Metadata.Add(new EndpointNameMetadata(name.EndpointName + "DefaultSpace"));
+        });
+        map(defaultSpace);
         map(app.MapGroup("/s/{spaceId}/api"));
     }
 }

@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Cases.Functions.Hosting;
+using Cases.Functions.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cases.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a free loopback port over the real Azurite, with tables of its own (a random prefix) that are deleted
+/// afterwards, so test classes run in parallel on one Azurite. Requests go over real HTTP.
+/// </summary>
+public class CasesAppFixture : IAsyncLifetime
+{
+    public string TablePrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..12];
+    public FakeClock Clock { get; } = new();
+    public WebApplication App { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    public async Task InitializeAsync()
+    {
+        Azurite.EnsureRunning();
+        App = CasesApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+                ["Cases:Storage:TablePrefix"] = TablePrefix,
+                ["Cases:Identity:TrustClientPrincipal"] = "true",
+                ["Cases:Identity:LocalUser:Username"] = "local-tester",
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            }.Concat(Settings));
+            builder.Services.AddSingleton<TimeProvider>(Clock);
+        });
+        await App.StartAsync();
+        BaseAddress = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        var service = App.Services.GetRequiredService<TableServiceClient>();
+        foreach (var name in App.Services.GetRequiredService<CasesTables>().TableNames)
+            await service.DeleteTableAsync(name);
+        await App.DisposeAsync();
+    }
+
+    public async Task<TableClient> CasesTable() => await App.Services.GetRequiredService<CasesTables>().Cases();
+
+    /// <summary>A fresh space, so tests sharing the fixture never see each other's cases.</summary>
+    public static string NewSpace() => "s" + Guid.NewGuid().ToString("N")[..10];
+
+    public static string Api(string space, string path) => space == "default" ? $"/api{path}" : $"/s/{space}/api{path}";
+
+    public async Task<JsonObject> CreateCase(string space, object? overrides = null)
+    {
+        var body = TestCases.NewCaseBody();
+        if (overrides is not null)
+            foreach (var (key, value) in JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(overrides))!.AsObject())
+                body[key] = value?.DeepClone();
+        var response = await Http.PostAsJsonAsync(Api(space, "/cases"), body);
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"create failed: {(int)response.StatusCode} {json}");
+        return JsonNode.Parse(json)!.AsObject();
+    }
+}
+
+public static class TestCases
+{
+    public static JsonObject NewCaseBody() => new()
+    {
+        ["title"] = "Suspicious login on web-01",
+        ["description"] = "Several failed logins followed by a success from an unusual country.",
+        ["tags"] = new JsonArray("phishing", "web"),
+        ["owner"] = "securitySolution",
+        ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
+        ["settings"] = new JsonObject { ["syncAlerts"] = true },
+    };
+}
