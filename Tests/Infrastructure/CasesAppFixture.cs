@@ -30,7 +30,7 @@ public class CasesAppFixture : IAsyncLifetime
         Azurite.EnsureRunning();
         App = CasesApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = Azurite.ConnectionString,
                 ["Cases:Storage:TablePrefix"] = TablePrefix,
@@ -38,7 +38,9 @@ public class CasesAppFixture : IAsyncLifetime
                 ["Cases:Identity:LocalUser:Username"] = "local-tester",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-            }.Concat(Settings));
+            };
+            foreach (var (key, value) in Settings) settings[key] = value;
+            builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddSingleton<TimeProvider>(Clock);
         });
         await App.StartAsync();
