@@ -17,7 +17,7 @@ public static class CasesApp
         var builder = WebApplication.CreateSlimBuilder(args);
         FunctionsHost.ConfigureUrls(builder);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CasesJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o => CasesJsonContext.Configure(o.SerializerOptions));
 
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .Validate(o => StorageOptions.IsValidPrefix(o.TablePrefix), StorageOptions.PrefixRule).ValidateOnStart();

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Cases.Domain.Cases;
@@ -26,4 +28,16 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(CaseSettings))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(string))]
-public sealed partial class CasesJsonContext : JsonSerializerContext;
+public sealed partial class CasesJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Response options: these types, Kibana's timestamps, and no escaping of '+', '&lt;' or non-ASCII letters
+    /// (Kibana writes them as they are; the content type is JSON, never HTML).
+    /// </summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.TypeInfoResolverChain.Insert(0, Default);
+        options.Converters.Add(new KibanaDateConverter());
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    }
+}
