@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Cases.Tests.Infrastructure;
+
+namespace Cases.Tests.Hosting;
+
+/// <summary>The built app started the way the Functions host starts a custom handler, and sent requests the way it forwards them.</summary>
+public sealed class FunctionsHostTests
+{
+    [Fact]
+    public async Task Under_the_host_the_app_binds_the_given_port_on_loopback_and_serves_forwarded_requests()
+    {
+        Azurite.EnsureRunning();
+        var port = AppProcess.FreePort();
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        await using var app = AppProcess.Start(new Dictionary<string, string>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(),
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["Cases__Storage__TablePrefix"] = prefix,
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        try
+        {
+            await app.WaitUntilReady(http, TimeSpan.FromSeconds(30));
+
+            // Forwarded as the host does: original path with /api, public Host header, invocation headers.
+            using var create = new HttpRequestMessage(HttpMethod.Post, "/api/cases") { Content = JsonContent.Create(TestCases.NewCaseBody()) };
+            create.Headers.Host = "cases-prod.azurewebsites.net";
+            create.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+            create.Headers.Add("X-Azure-Functions-HostVersion", "4.1040.300.0");
+            var created = await (await http.SendAsync(create)).Json();
+            Assert.Equal("open", created["status"]!.GetValue<string>());
+
+            // The host joins repeated query keys with commas.
+            using var find = new HttpRequestMessage(HttpMethod.Get, "/api/cases/_find?tags=nothing,phishing&status=open,closed");
+            find.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+            var found = await (await http.SendAsync(find)).Json();
+            Assert.Equal(created["id"]!.GetValue<string>(), found["cases"]![0]!["id"]!.GetValue<string>());
+
+            // Only loopback: the host is the one caller.
+            Assert.Contains($"http://127.0.0.1:{port}", app.Output);
+        }
+        finally
+        {
+            await new TableServiceClient(Azurite.ConnectionString).DeleteTableAsync(prefix + "cases");
+        }
+    }
+
+    [Fact]
+    public async Task Without_the_host_ASPNETCORE_URLS_is_honoured()
+    {
+        var port = AppProcess.FreePort();
+        await using var app = AppProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await app.WaitUntilReady(http, TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
+    }
+}
