@@ -7,18 +7,21 @@ using Cases.Functions.Storage;
 namespace Cases.Functions.Cases;
 
 /// <summary>A case as read, with what is needed to write it back only if nobody changed it meanwhile.</summary>
-public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount);
+public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
 public sealed class CaseStore(CasesTables tables)
 {
-    public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct)
+    /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
+    public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
     {
         var table = await tables.Cases();
         var response = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), cancellationToken: ct);
-        if (!response.HasValue || CaseRows.IsDeleted(response.Value!)) return null;
+        if (!response.HasValue) return null;
         var entity = response.Value!;
-        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32("Actions") ?? 0);
+        var deleted = CaseRows.IsDeleted(entity);
+        if (deleted && !includeDeleted) return null;
+        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32("Actions") ?? 0, deleted);
     }
 
     public async Task Create(string space, CaseRecord record, UserAction created, CancellationToken ct)
@@ -57,6 +60,12 @@ public sealed class CaseStore(CasesTables tables)
     public async Task Delete(string space, StoredCase current, UserAction deleted, CancellationToken ct)
     {
         var table = await tables.Cases();
+        if (current.Deleted)
+        {
+            // A deletion that was cut off: its record is already written, only the purge is left.
+            await Purge(table, space, current.Record.Case.Id, ct);
+            return;
+        }
         var tombstone = new TableEntity(space, CaseRows.CaseKey(current.Record.Case.Id)) { ["Deleted"] = true };
         try
         {

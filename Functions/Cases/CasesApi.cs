@@ -99,7 +99,8 @@ public static class CasesApi
         var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
         if (ids.Count == 0) throw CasesException.BadRequest("The length of the field ids is too short. Array must be of length >= 1.");
         CaseValidation.MaxItems("ids", ids.Count, CaseLimits.BulkDeleteMax);
-        var stored = await Task.WhenAll(ids.Select(id => Load(store, space, id, ct)));
+        var stored = await Task.WhenAll(ids.Select(async id => (CaseRequests.IsCaseId(id) ? await store.Get(space, id, ct, includeDeleted: true) : null)
+            ?? throw CasesException.NotFound($"Saved object [cases/{id}] not found")));
         var user = identity.Of(http);
         var now = time.Now();
         foreach (var current in stored)

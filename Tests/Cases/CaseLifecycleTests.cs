@@ -177,6 +177,24 @@ public sealed class CaseLifecycleTests(CasesAppFixture app) : IClassFixture<Case
     }
 
     [Fact]
+    public async Task A_delete_cut_off_after_marking_the_case_is_finished_by_deleting_again()
+    {
+        var created = await app.CreateCase(space);
+        var table = await app.CasesTable();
+        // What a crash right after the first step leaves: the case marked deleted, its activity still there.
+        await table.UpdateEntityAsync(new Azure.Data.Tables.TableEntity(space, $"case_{Id(created)}") { ["Deleted"] = true }, Azure.ETag.All);
+        await (await app.Http.GetAsync(Api($"/cases/{Id(created)}"))).Error(HttpStatusCode.NotFound, "not found");
+        var found = await (await app.Http.GetAsync(Api("/cases/_find"))).Json();
+        Assert.DoesNotContain(found["cases"]!.AsArray(), c => c!["id"]!.GetValue<string>() == Id(created));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Http.DeleteAsync(Api($"/cases?ids={Id(created)}"))).StatusCode);
+        var keys = new List<string>();
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {space}")))
+            keys.Add(row.RowKey);
+        Assert.Empty(keys);
+    }
+
+    [Fact]
     public async Task Unknown_and_malformed_ids_are_404()
     {
         await (await app.Http.GetAsync(Api("/cases/2c9f6f1e-0000-4000-8000-000000000000"))).Error(HttpStatusCode.NotFound, "not found");
