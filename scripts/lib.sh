@@ -30,7 +30,7 @@ start_azurite() {
   shift 4
   mkdir -p "$location"
   if (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null; then
-    echo "Port $table is taken: is another Azurite running? Stop it, or the tests would share its data." >&2
+    echo "Port $table is taken (another Azurite?). Stop it first, or pick other ports (CASES_TEST_PORT_BASE for the tests)." >&2
     exit 1
   fi
   node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry \
