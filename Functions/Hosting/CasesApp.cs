@@ -1,5 +1,6 @@
 using Cases.Functions.Cases;
 using Cases.Functions.Identity;
+using Cases.Functions.Numbering;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
 using Cases.Functions.UserActions;
@@ -30,6 +31,7 @@ public static class CasesApp
         builder.Services.AddSingleton<UserActionStore>();
         builder.Services.AddSingleton<CallerIdentity>();
         builder.Services.AddSingleton(TimeProvider.System);
+        NumberingSchedule.Register(builder);
         builder.Services.AddOpenApi();
         customize?.Invoke(builder);
 
@@ -38,10 +40,12 @@ public static class CasesApp
         // The Functions host waits for any answer on GET / before forwarding traffic; it is also the liveness probe.
         app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription();
         app.MapOpenApi("/api/openapi.json");
+        if (FunctionsHost.IsActive(app.Configuration)) app.MapNumberingTimer();
         app.MapInEverySpace(api =>
         {
             api.MapCasesApi();
             api.MapUserActionsApi();
+            api.MapNumberingApi();
         });
         return app;
     }
