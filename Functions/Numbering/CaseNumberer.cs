@@ -89,45 +89,56 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
         }
 
         var numbered = 0;
-        foreach (var batch in todo.Chunk(CasesPerBatch))
+        // Clearing a batch's queue rows (another table) overlaps with committing the next batch; if the process dies
+        // first, the rows left behind are recognised by the cursor and cleared by the next run.
+        Task clearing = Task.CompletedTask;
+        try
         {
-            var cursor = string.CompareOrdinal(batch[^1].RowKey, counter.Cursor) > 0 ? batch[^1].RowKey : counter.Cursor;
-            var next = new TableEntity(space, CaseRows.NumberingKey) { ["Last"] = counter.Last + batch.Length, ["Cursor"] = cursor };
-            var actions = new List<TableTransactionAction>(1 + 2 * batch.Length)
+            foreach (var batch in todo.Chunk(CasesPerBatch))
             {
-                counter.ETag is { } etag
-                    ? new(TableTransactionActionType.UpdateReplace, next, etag)
-                    : new(TableTransactionActionType.Add, next),
-            };
-            for (var i = 0; i < batch.Length; i++)
-            {
-                var number = counter.Last + i + 1;
-                var caseId = batch[i].GetString("CaseId");
-                // Merge on a missing row fails, so a number never resurrects a deleted case.
-                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(space, CaseRows.CaseKey(caseId)) { ["IncrementalId"] = number }, ETag.All));
-                actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(space, CaseRows.NumberKey(number)) { ["CaseId"] = caseId }));
+                var cursor = string.CompareOrdinal(batch[^1].RowKey, counter.Cursor) > 0 ? batch[^1].RowKey : counter.Cursor;
+                var next = new TableEntity(space, CaseRows.NumberingKey) { ["Last"] = counter.Last + batch.Length, ["Cursor"] = cursor };
+                var actions = new List<TableTransactionAction>(1 + 2 * batch.Length)
+                {
+                    counter.ETag is { } etag
+                        ? new(TableTransactionActionType.UpdateReplace, next, etag)
+                        : new(TableTransactionActionType.Add, next),
+                };
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    var number = counter.Last + i + 1;
+                    var caseId = batch[i].GetString("CaseId");
+                    // Merge on a missing row fails, so a number never resurrects a deleted case.
+                    actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(space, CaseRows.CaseKey(caseId)) { ["IncrementalId"] = number }, ETag.All));
+                    actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(space, CaseRows.NumberKey(number)) { ["CaseId"] = caseId }));
+                }
+                try
+                {
+                    var committed = await cases.SubmitTransactionAsync(actions, ct);
+                    counter = new Counter(counter.Last + batch.Length, cursor, committed.Value[0].Headers.ETag ?? (await ReadCounter(cases, space, ct)).ETag);
+                }
+                catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is null or 0)
+                {
+                    return (numbered, true); // another run moved the counter first
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 404)
+                {
+                    var missing = batch[(ex.FailedTransactionActionIndex!.Value - 1) / 2];
+                    if (!await IsGone(cases, space, missing, ct)) return (numbered, false); // created just now: wait for it
+                    await DropQueued(missing, ct);
+                    return (numbered, true);
+                }
+                numbered += batch.Length;
+                if (AfterBatchCommitted is { } hook) await hook(space, numbered);
+                await clearing;
+                clearing = DropQueued(batch, ct);
             }
-            try
-            {
-                var committed = await cases.SubmitTransactionAsync(actions, ct);
-                counter = new Counter(counter.Last + batch.Length, cursor, committed.Value[0].Headers.ETag ?? (await ReadCounter(cases, space, ct)).ETag);
-            }
-            catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is null or 0)
-            {
-                return (numbered, true); // another run moved the counter first
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 404)
-            {
-                var missing = batch[(ex.FailedTransactionActionIndex!.Value - 1) / 2];
-                if (!await IsGone(cases, space, missing, ct)) return (numbered, false); // created just now: wait for it
-                await DropQueued(missing, ct);
-                return (numbered, true);
-            }
-            numbered += batch.Length;
-            if (AfterBatchCommitted is { } hook) await hook(space, numbered);
-            await DropQueued(batch, ct);
+            return (numbered, false);
         }
-        return (numbered, false);
+        finally
+        {
+            await clearing;
+        }
     }
 
     /// <summary>A queued case that is not there: deleted (its delete record exists), or a create that never finished.</summary>
