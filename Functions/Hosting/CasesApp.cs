@@ -1,5 +1,6 @@
 using Cases.Functions.Cases;
 using Cases.Functions.Identity;
+using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
 using Cases.Functions.UserActions;
@@ -28,6 +29,7 @@ public static class CasesApp
         builder.Services.AddSingleton<CasesTables>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<UserActionStore>();
+        builder.Services.AddSingleton<ConfigurationStore>();
         builder.Services.AddSingleton<CallerIdentity>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOpenApi();
@@ -42,6 +44,7 @@ public static class CasesApp
         {
             api.MapCasesApi();
             api.MapUserActionsApi();
+            api.MapConfigurationApi();
         });
         return app;
     }
