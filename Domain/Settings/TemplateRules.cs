@@ -12,7 +12,7 @@ public static class TemplateRules
         if (string.IsNullOrEmpty(reference.Key)) throw CasesException.InvalidValue("template,key", reference.Key);
         var template = settings?.Templates.FirstOrDefault(t => t.Key == reference.Key)
             ?? throw CasesException.BadRequest($"The template {reference.Key} is not configured for the owner {owner} in this space.");
-        if (template.CaseFields is not { } f) return input;
+        var f = template.CaseFields ?? new TemplateCaseFields();
         bool Sent(string key) => input.Sent.Contains(key);
         return input with
         {

@@ -56,7 +56,7 @@ public sealed partial class GoldenJsonTests(CasesAppFixture app) : IClassFixture
         Matches("error_response.json", error);
     }
 
-    static void Matches(string file, JsonNode actual)
+    internal static void Matches(string file, JsonNode actual)
     {
         var text = Mask(actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var path = Path.Combine(AppContext.BaseDirectory, "Golden", file);
