@@ -1,6 +1,7 @@
 using Cases.Functions.Cases;
 using Cases.Functions.Identity;
 using Cases.Functions.Numbering;
+using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
 using Cases.Functions.UserActions;
@@ -29,6 +30,7 @@ public static class CasesApp
         builder.Services.AddSingleton<CasesTables>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<UserActionStore>();
+        builder.Services.AddSingleton<ConfigurationStore>();
         builder.Services.AddSingleton<CallerIdentity>();
         builder.Services.AddSingleton(TimeProvider.System);
         NumberingSchedule.Register(builder);
@@ -46,6 +48,7 @@ public static class CasesApp
             api.MapCasesApi();
             api.MapUserActionsApi();
             api.MapNumberingApi();
+            api.MapConfigurationApi();
         });
         return app;
     }

@@ -3,8 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Cases.Domain.Cases;
+using Cases.Domain.Settings;
 using Cases.Domain.Users;
 using Cases.Functions.Cases;
+using Cases.Functions.Settings;
 using Cases.Functions.UserActions;
 
 namespace Cases.Functions.Hosting;
@@ -26,7 +28,13 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(List<CustomFieldValue>))]
 [JsonSerializable(typeof(Connector))]
 [JsonSerializable(typeof(CaseSettings))]
+[JsonSerializable(typeof(NewConfiguration))]
+[JsonSerializable(typeof(ConfigurationPatch))]
+[JsonSerializable(typeof(CaseConfiguration))]
+[JsonSerializable(typeof(ConfigurationResponse))]
+[JsonSerializable(typeof(List<ConfigurationResponse>))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonArray))]
 [JsonSerializable(typeof(string))]
 public sealed partial class CasesJsonContext : JsonSerializerContext
 {
