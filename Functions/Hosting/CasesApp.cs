@@ -1,4 +1,5 @@
 using Cases.Functions.Cases;
+using Cases.Functions.Find;
 using Cases.Functions.Identity;
 using Cases.Functions.Numbering;
 using Cases.Functions.Settings;
@@ -29,6 +30,7 @@ public static class CasesApp
         builder.Services.AddSingleton(sp => StorageAccount.CreateTableService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CasesTables>();
         builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddSingleton<CaseIndex>();
         builder.Services.AddSingleton<UserActionStore>();
         builder.Services.AddSingleton<ConfigurationStore>();
         builder.Services.AddSingleton<CallerIdentity>();
@@ -48,6 +50,7 @@ public static class CasesApp
             api.MapCasesApi();
             api.MapUserActionsApi();
             api.MapNumberingApi();
+            api.MapFindApi();
             api.MapConfigurationApi();
         });
         return app;

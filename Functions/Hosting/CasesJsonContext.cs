@@ -22,6 +22,7 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(CaseResponse))]
 [JsonSerializable(typeof(List<CaseResponse>))]
 [JsonSerializable(typeof(FindCasesResponse))]
+[JsonSerializable(typeof(BulkGetResponse))]
 [JsonSerializable(typeof(FindUserActionsResponse))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<Assignee>))]
@@ -34,6 +35,7 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(ConfigurationResponse))]
 [JsonSerializable(typeof(List<ConfigurationResponse>))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(List<CaseUser>))]
 [JsonSerializable(typeof(JsonArray))]
 [JsonSerializable(typeof(string))]
 public sealed partial class CasesJsonContext : JsonSerializerContext
