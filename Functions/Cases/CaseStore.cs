@@ -86,6 +86,8 @@ public sealed class CaseStore(CasesTables tables)
 
     async Task Purge(TableClient table, string space, string caseId, CancellationToken ct)
     {
+        // Index rows live outside the case's prefix and are found through its attachments, so they go first.
+        await Attachments.AlertIndex.Purge(table, space, caseId, ct);
         var prefix = CaseRows.ItemsPrefix(caseId);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
         var batch = new List<TableTransactionAction>(100);

@@ -2,6 +2,7 @@ using Cases.Domain.Cases;
 using Cases.Domain.Errors;
 using Cases.Domain.Find;
 using Cases.Domain.UserActions;
+using Cases.Functions.Attachments;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
 using Cases.Functions.Spaces;
@@ -31,17 +32,18 @@ public static class CasesApi
         return TypedResults.Ok(CaseResponse.From(record));
     }
 
-    static async Task<Ok<CaseResponse>> Get(string caseId, HttpContext http, CaseStore store, CancellationToken ct)
+    static async Task<Ok<CaseResponse>> Get(string caseId, HttpContext http, CaseStore store, AttachmentStore attachments, CancellationToken ct)
     {
-        var stored = await Load(store, Space.Of(http), caseId, ct);
-        return TypedResults.Ok(CaseResponse.From(stored.Record));
+        var space = Space.Of(http);
+        var stored = await Load(store, space, caseId, ct);
+        return TypedResults.Ok(await AttachmentsApi.WithComments(attachments, space, stored.Record, ct));
     }
 
     /// <summary>
     /// Every case of the request is checked (exists, version current, fields valid, something changes) before any
     /// is written; each case is then committed with its user actions in one transaction.
     /// </summary>
-    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, AlertStatusSync alertSync, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patches = await CaseRequests.ReadPatches(http.Request, ct);
@@ -70,7 +72,10 @@ public static class CasesApi
                 results.Add(CaseResponse.From(current.Record));
                 continue;
             }
-            results.Add(CaseResponse.From(await Commit(store, space, current, patches[i], change, user, now, ct)));
+            var committed = await Commit(store, space, current, patches[i], change, user, now, ct);
+            // syncAlerts: a status change is published for the case's alerts (see AlertStatusSync).
+            await alertSync.CaseChanged(space, current.Record.Case, committed.Case, ct);
+            results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);
     }

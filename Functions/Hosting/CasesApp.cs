@@ -1,5 +1,7 @@
+using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
 using Cases.Functions.Identity;
+using Cases.Functions.Metrics;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
 using Cases.Functions.UserActions;
@@ -29,6 +31,13 @@ public static class CasesApp
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<UserActionStore>();
         builder.Services.AddSingleton<CallerIdentity>();
+        builder.Services.AddOptions<AlertSyncOptions>().BindConfiguration(AlertSyncOptions.Section)
+            .Validate(o => AlertSyncOptions.IsValidQueueName(o.StatusQueue), "Cases:Alerts:StatusQueue must be a queue name: 3-63 of a-z 0-9 '-'.").ValidateOnStart();
+        builder.Services.AddOptions<ObservableOptions>().BindConfiguration(ObservableOptions.Section)
+            .Validate(o => o.IsValid(), "Cases:Observables:CustomTypes: at most 10, key 1-36 of a-z 0-9 _ - (not a built-in key), label 1-50.").ValidateOnStart();
+        builder.Services.AddSingleton(sp => QueueAccount.CreateQueueService(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<AttachmentStore>();
+        builder.Services.AddSingleton<AlertStatusSync>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOpenApi();
         customize?.Invoke(builder);
@@ -42,6 +51,9 @@ public static class CasesApp
         {
             api.MapCasesApi();
             api.MapUserActionsApi();
+            api.MapAttachmentsApi();
+            api.MapObservablesApi();
+            api.MapMetricsApi();
         });
         return app;
     }
