@@ -19,6 +19,8 @@ public sealed record Attachment
     public required JsonObject Fields { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required CaseUser CreatedBy { get; init; }
+    /// <summary>Creation order within the case (the case's activity count when it was added): breaks ties of created_at.</summary>
+    public int Sequence { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
     public CaseUser? UpdatedBy { get; init; }
 

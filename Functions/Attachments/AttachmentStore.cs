@@ -39,7 +39,7 @@ public sealed class AttachmentStore(CasesTables tables)
         var list = new List<StoredAttachment>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             list.Add(new StoredAttachment(AttachmentRows.FromEntity(row), row.ETag));
-        return list.OrderBy(a => a.Attachment.CreatedAt).ThenBy(a => a.Attachment.Id, StringComparer.Ordinal).ToList();
+        return list.OrderBy(a => a.Attachment.CreatedAt).ThenBy(a => a.Attachment.Sequence).ToList();
     }
 
     public async Task<List<Observable>> Observables(string space, string caseId, CancellationToken ct)

@@ -73,6 +73,7 @@ public static partial class AttachmentsApi
     {
         var c = current.Record.Case;
         var (attachment, action) = AttachmentRules.Add(input, c.Id, NewId(), user, now, NewId);
+        attachment = attachment with { Sequence = current.ActionCount };
         var rows = new List<TableTransactionAction> { new(TableTransactionActionType.Add, AttachmentRows.ToEntity(space, attachment)) };
         rows.AddRange(AttachmentRows.AlertIndexEntities(space, attachment).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
         var actions = new List<UserAction> { action };
@@ -264,6 +265,8 @@ public static partial class AttachmentsApi
     {
         var space = Space.Of(http);
         var owners = QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All);
+        // Kestrel decodes a path except its encoded slashes; alert ids may contain '/'.
+        alertId = alertId.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         var ids = await store.CasesWithAlert(space, alertId, ct);
         var found = await Task.WhenAll(ids.Select(id => cases.Get(space, id, ct)));
         var result = found.OfType<StoredCase>().Select(s => s.Record)
