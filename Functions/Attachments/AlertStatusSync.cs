@@ -48,6 +48,15 @@ public sealed class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyn
         if (before.Status == after.Status && before.Settings.SyncAlerts) return;
         var alerts = (await attachments.List(space, after.Id, ct, AttachmentTypes.Alert))
             .SelectMany(a => a.Attachment.AlertIds.Zip(a.Attachment.Indices)).ToList();
+        await Publish(space, after, alerts, ct);
+    }
+
+    /// <summary>As in Kibana, alerts newly attached to a syncing case take the case's status.</summary>
+    public Task AlertsAttached(string space, Case c, IReadOnlyList<(string Id, string Index)> alerts, CancellationToken ct) =>
+        c.Settings.SyncAlerts ? Publish(space, c, alerts, ct) : Task.CompletedTask;
+
+    async Task Publish(string space, Case after, IReadOnlyList<(string First, string Second)> alerts, CancellationToken ct)
+    {
         if (alerts.Count == 0) return;
         var client = await queue.Value;
         foreach (var chunk in alerts.Chunk(AlertsPerMessage))

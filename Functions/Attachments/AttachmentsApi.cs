@@ -35,7 +35,8 @@ public static partial class AttachmentsApi
         cases.MapGet("/{caseId}/attachments/_search", Search).WithName("searchCaseAttachments");
     }
 
-    static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time,
+        AlertStatusSync alertSync, CancellationToken ct)
     {
         var space = Space.Of(http);
         var input = AttachmentValidation.Validate(await RequestJson.ReadObject(http.Request, ct));
@@ -55,17 +56,23 @@ public static partial class AttachmentsApi
 
         // Alerts not yet on the case, in transaction-sized parts: each part is committed with its index rows and counters.
         var more = true;
+        var added = new List<(string, string)>();
         do
         {
+            NewAttachment? part = null;
             record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
                 CheckOwner(current, input);
                 var attached = (await store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
                 var parts = AttachmentRules.Split(input, attached, current.Record.TotalAlerts);
                 more = parts.Count > 1;
-                return parts.Count == 0 ? null : await PlanAdd(store, space, current, parts[0], user, now, ct);
+                part = parts.FirstOrDefault();
+                return part is null ? null : await PlanAdd(store, space, current, part, user, now, ct);
             }, ct);
+            if (part is not null)
+                added.AddRange(part.Fields["alertId"]!.AsArray().Zip(part.Fields["index"]!.AsArray(), (a, i) => (a!.GetValue<string>(), i!.GetValue<string>())));
         } while (more);
+        await alertSync.AlertsAttached(space, record.Case, added, ct);
         return TypedResults.Ok(await WithComments(store, space, record, ct));
     }
 

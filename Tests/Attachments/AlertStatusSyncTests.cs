@@ -49,6 +49,11 @@ public sealed class AlertStatusSyncTests(AlertSyncFixture app) : IClassFixture<A
         var quiet = (await app.CreateCase(space, new { settings = new { syncAlerts = false } })).Id();
         await app.AttachOk(space, syncing, Alerts(Enumerable.Range(0, 250).Select(i => $"s{i}")));
         await app.AttachOk(space, quiet, Alerts(["q1"]));
+        // Attaching to a syncing case publishes the case's status for the new alerts.
+        var attached = await Messages();
+        Assert.Equal(2, attached.Count);
+        Assert.All(attached, m => Assert.Equal("open", m["alertStatus"]!.GetValue<string>()));
+        Assert.Equal(250, attached.Sum(m => m["alerts"]!.AsArray().Count));
 
         await app.Patch(space, syncing, new { status = "in-progress" });
         await app.Patch(space, quiet, new { status = "closed" });
