@@ -119,4 +119,34 @@ public sealed class AlertsTests(CasesAppFixture app) : IClassFixture<CasesAppFix
         Assert.Equal("beacon-capture.pcap", (await app.Get(space, $"/cases/{caseId}/attachments/_search?search=capture.pcap"))["attachments"]![0]!["externalReferenceMetadata"]!["files"]![0]!["name"] + ".pcap");
         Assert.Single((await app.Get(space, $"/cases/{caseId}/attachments/_search?search=evt-1"))["attachments"]!.AsArray());
     }
+
+    [Fact]
+    public async Task An_alert_attachment_can_be_edited_and_its_index_rows_follow()
+    {
+        var caseId = (await app.CreateCase(space)).Id();
+        var attachment = (await app.AttachOk(space, caseId, Alerts(["ed-1", "ed-2"])))["comments"]![0]!;
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        var edit = Alerts(["ed-2", "ed-3", "ed-4"]);
+        edit["id"] = attachment.Id();
+        edit["version"] = attachment["version"]!.DeepClone();
+        edit["rule"] = new JsonObject { ["id"] = "rule-2", ["name"] = "Renamed" };
+        var updated = await (await app.Http.PatchAsync(Api($"/cases/{caseId}/comments"), System.Net.Http.Json.JsonContent.Create(edit))).Json();
+        Assert.Equal(3, updated["totalAlerts"]!.GetValue<int>());
+        Assert.Equal("Renamed", updated["comments"]![0]!["rule"]!["name"]!.GetValue<string>());
+        Assert.Empty((await app.Get(space, "/cases/alerts/ed-1")).AsArray());
+        Assert.Single((await app.Get(space, "/cases/alerts/ed-4")).AsArray());
+        var action = (await app.Get(space, $"/cases/{caseId}/user_actions/_find?types=alert&sortOrder=desc"))["userActions"]![0]!;
+        Assert.Equal("update", action["action"]!.GetValue<string>());
+        Assert.Equal("""["ed-2","ed-3","ed-4"]""", action["payload"]!["comment"]!["alertId"]!.ToJsonString());
+
+        var other = (await app.AttachOk(space, caseId, Alerts(["ed-9"])))["comments"]!.AsArray().Single(c => c!.Id() != attachment.Id())!;
+        var clash = Alerts(["ed-9", "ed-2"]);
+        clash["id"] = attachment.Id();
+        clash["version"] = updated["comments"]![0]!["version"]!.DeepClone();
+        await (await app.Http.PatchAsync(Api($"/cases/{caseId}/comments"), System.Net.Http.Json.JsonContent.Create(clash))).Error(HttpStatusCode.BadRequest, "is already attached");
+        var retype = UserComment("now a comment");
+        retype["id"] = other.Id();
+        retype["version"] = other["version"]!.DeepClone();
+        await (await app.Http.PatchAsync(Api($"/cases/{caseId}/comments"), System.Net.Http.Json.JsonContent.Create(retype))).Error(HttpStatusCode.BadRequest, "You cannot change the type of the comment.");
+    }
 }
