@@ -7,4 +7,13 @@ if (args is ["--emit-functions", var directory, ..])
     return;
 }
 
+// `Cases.Functions --assign-numbers` runs AssignCaseNumbers once, now (for operators of a standalone deployment).
+if (args is ["--assign-numbers", ..])
+{
+    var app = CasesApp.Build(args[1..], b => b.Configuration["Cases:Numbering:RunInProcess"] = "false");
+    var report = await app.Services.GetRequiredService<Cases.Functions.Numbering.CaseNumberer>().Run(CancellationToken.None);
+    foreach (var line in report.Lines) Console.WriteLine(line);
+    return;
+}
+
 CasesApp.Build(args).Run();

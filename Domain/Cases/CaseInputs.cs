@@ -15,9 +15,20 @@ public sealed record NewCase
     [JsonPropertyName("assignees")] public List<Assignee>? Assignees { get; init; }
     [JsonPropertyName("category")] public string? Category { get; init; }
     [JsonPropertyName("customFields")] public List<CustomFieldValue>? CustomFields { get; init; }
+    /// <summary>Our extension: a template of the owner's settings that pre-fills what the request leaves out.</summary>
+    [JsonPropertyName("template")] public TemplateRef? Template { get; init; }
+
+    /// <summary>The keys the request sent, so a template fills only what the client left out (an explicit null wins).</summary>
+    [JsonIgnore] public IReadOnlySet<string> Sent { get; init; } = new HashSet<string>();
 
     public static readonly string[] Keys =
-        ["title", "description", "tags", "severity", "owner", "connector", "settings", "assignees", "category", "customFields"];
+        ["title", "description", "tags", "severity", "owner", "connector", "settings", "assignees", "category", "customFields", "template"];
+}
+
+/// <summary>Which template a new case starts from: <c>{"template": {"key": "..."}}</c>.</summary>
+public sealed record TemplateRef([property: JsonPropertyName("key")] string? Key)
+{
+    public static readonly string[] Keys = ["key"];
 }
 
 /// <summary>One item of a bulk update: the case, the version the client read, and only the fields it sent.</summary>

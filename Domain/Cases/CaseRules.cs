@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
+using Cases.Domain.Settings;
 using Cases.Domain.UserActions;
 using Cases.Domain.Users;
 
@@ -8,7 +9,9 @@ namespace Cases.Domain.Cases;
 /// <summary>Creating and changing cases: validation, status side effects and the user actions that record each change.</summary>
 public static class CaseRules
 {
-    public static (Case Case, UserAction Created) Create(NewCase input, string id, CaseUser user, DateTimeOffset now, Func<string> newId)
+    /// <param name="customFields">The owner's configured custom fields in the case's space; null when it has no settings.</param>
+    public static (Case Case, UserAction Created) Create(NewCase input, string id, CaseUser user, DateTimeOffset now, Func<string> newId,
+        IReadOnlyList<CustomFieldConfig>? customFields = null)
     {
         var owner = CaseValidation.Owner(input.Owner);
         var created = new Case
@@ -24,7 +27,7 @@ public static class CaseRules
             Assignees = CaseValidation.Assignees(input.Assignees),
             Connector = CaseValidation.Connector(input.Connector),
             Settings = CaseValidation.Settings(input.Settings),
-            CustomFields = CaseValidation.CustomFields(input.CustomFields),
+            CustomFields = CustomFieldRules.ForNewCase(CaseValidation.CustomFields(input.CustomFields), customFields),
             CreatedAt = now,
             CreatedBy = user,
         };
@@ -48,7 +51,8 @@ public static class CaseRules
     /// <summary>
     /// Applies a validated patch. Returns null when nothing would change (Kibana answers 406 when that is true of every case).
     /// </summary>
-    public static (Case Case, List<UserAction> Actions)? Apply(Case current, CasePatch patch, CaseUser user, DateTimeOffset now, Func<string> newId)
+    public static (Case Case, List<UserAction> Actions)? Apply(Case current, CasePatch patch, CaseUser user, DateTimeOffset now, Func<string> newId,
+        IReadOnlyList<CustomFieldConfig>? customFields = null)
     {
         var actions = new List<UserAction>();
         var next = current;
@@ -113,7 +117,7 @@ public static class CaseRules
         }
         if (patch.CustomFields.IsSet)
         {
-            var fields = CaseValidation.CustomFields(patch.CustomFields.Value);
+            var fields = CustomFieldRules.ForUpdate(CaseValidation.CustomFields(patch.CustomFields.Value), customFields, current.CustomFields);
             foreach (var field in fields)
             {
                 var old = current.CustomFields.FirstOrDefault(f => f.Key == field.Key);

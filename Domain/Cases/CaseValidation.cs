@@ -69,7 +69,7 @@ public static class CaseValidation
         return fields.ToArray();
     }
 
-    static void CustomFieldValueOfType(CustomFieldValue field)
+    internal static void CustomFieldValueOfType(CustomFieldValue field)
     {
         if (field.Value is null) return;
         var kind = field.Value.GetValueKind();
@@ -83,9 +83,9 @@ public static class CaseValidation
         if (field.Type == "text")
         {
             var text = field.Value.GetValue<string>();
-            if (text.Trim().Length == 0) throw CasesException.BadRequest($"The value field cannot be an empty string.");
+            if (text.Trim().Length == 0) throw CasesException.BadRequest($"The value of custom field {field.Key} cannot be an empty string.");
             if (text.Length > CaseLimits.CustomFieldTextMax)
-                throw CasesException.BadRequest($"The length of the value is too long. The maximum length is {CaseLimits.CustomFieldTextMax}.");
+                throw CasesException.BadRequest($"The length of the value of custom field {field.Key} is too long. The maximum length is {CaseLimits.CustomFieldTextMax}.");
         }
     }
 
@@ -98,7 +98,7 @@ public static class CaseValidation
             throw CasesException.BadRequest($"The length of the field {field} is too long. Array must be of length <= {max}.");
     }
 
-    static string LimitedString(string field, string? value, int max)
+    internal static string LimitedString(string field, string? value, int max)
     {
         if (value is null) throw CasesException.InvalidValue(field, null);
         if (value.Trim().Length == 0) throw CasesException.BadRequest($"The {field} field cannot be an empty string.");
@@ -106,6 +106,6 @@ public static class CaseValidation
         return value;
     }
 
-    static string OneOf(string field, string? value, string[] allowed) =>
+    internal static string OneOf(string field, string? value, string[] allowed) =>
         value is not null && allowed.Contains(value) ? value : throw CasesException.InvalidValue(field, value);
 }

@@ -35,7 +35,7 @@ public static partial class ObservableTypes
 
     public static readonly ObservableType[] BuiltIn =
     [
-        new(Ipv4, "IPv4"), new(Ipv6, "IPv6"), new(Url, "URL"), new(Hostname, "Host name"), new(FileHash, "File hash"),
+        new(Ipv4, "IPv4"), new(Ipv6, "IPv6"), new(Url, "URL"), new(Hostname, "Hostname"), new(FileHash, "File hash"),
         new(FilePath, "File path"), new(Email, "Email"), new(Domain, "Domain"), new(AgentId, "Agent ID"),
     ];
 

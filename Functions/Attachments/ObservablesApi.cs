@@ -11,26 +11,13 @@ using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
 using Cases.Functions.Spaces;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
+using Cases.Functions.Settings;
 
 namespace Cases.Functions.Attachments;
 
-/// <summary>Observable types beyond Kibana's built-in ones (at most 10; key 1-36 of a-z 0-9 _ -, label 1-50).</summary>
-public sealed class ObservableOptions
-{
-    public const string Section = "Cases:Observables";
-    public List<ObservableType> CustomTypes { get; set; } = [];
-
-    public bool IsValid() => CustomTypes.Count <= 10 && CustomTypes.All(t =>
-        t.Key is { Length: >= 1 and <= 36 } && t.Key.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_' or '-') &&
-        t.Label is { Length: >= 1 and <= 50 } && ObservableTypes.BuiltIn.All(b => b.Key != t.Key));
-
-    public IReadOnlyList<ObservableType> AllTypes => [.. ObservableTypes.BuiltIn, .. CustomTypes];
-}
-
 /// <summary>
 /// Kibana's observables routes: <c>POST /cases/{caseId}/observables</c> (<c>{"observable": {typeKey, value, description}}</c>),
-/// <c>PATCH</c>/<c>DELETE /cases/{caseId}/observables/{observableId}</c>; plus listing them and their types. Each change
+/// <c>PATCH</c>/<c>DELETE /cases/{caseId}/observables/{observableId}</c>; plus listing them and their types (built-in and the owner's custom types from the case settings). Each change
 /// answers with the case (with its comments and observables) and records an <c>observables</c> user action.
 /// </summary>
 public static class ObservablesApi
@@ -45,8 +32,19 @@ public static class ObservablesApi
         cases.MapDelete("/{caseId}/observables/{observableId}", Delete).WithName("deleteCaseObservable");
     }
 
-    static Ok<JsonArray> Types(IOptions<ObservableOptions> options) =>
-        TypedResults.Ok(new JsonArray(options.Value.AllTypes.Select(t => (JsonNode?)new JsonObject { ["key"] = t.Key, ["label"] = t.Label }).ToArray()));
+    /// <summary>Kibana's built-in types plus the custom ones in the case settings of an owner (<c>?owner=</c>).</summary>
+    static async Task<Ok<JsonArray>> Types(HttpContext http, ConfigurationStore settings, CancellationToken ct)
+    {
+        var owner = QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All, max: 1).FirstOrDefault();
+        var types = owner is null ? [.. ObservableTypes.BuiltIn] : await TypesOf(settings, Space.Of(http), owner, ct);
+        return TypedResults.Ok(new JsonArray(types.Select(t => (JsonNode?)new JsonObject { ["key"] = t.Key, ["label"] = t.Label }).ToArray()));
+    }
+
+    static async Task<List<ObservableType>> TypesOf(ConfigurationStore settings, string space, string owner, CancellationToken ct)
+    {
+        var custom = (await settings.Get(space, owner, ct))?.Configuration.ObservableTypes ?? [];
+        return [.. ObservableTypes.BuiltIn, .. custom.Select(t => new ObservableType(t.Key, t.Label))];
+    }
 
     static async Task<Ok<JsonObject>> List(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
@@ -56,10 +54,12 @@ public static class ObservablesApi
     }
 
     static async Task<Ok<JsonObject>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity,
-        TimeProvider time, IOptions<ObservableOptions> options, CancellationToken ct)
+        TimeProvider time, ConfigurationStore settings, CancellationToken ct)
     {
         var (typeKey, value, description) = await ReadObservable(http, ["typeKey", "value", "description"], ct);
-        var types = options.Value.AllTypes.Select(t => t.Key).ToArray();
+        // Custom types come from the case settings of the case's owner.
+        var owner = (await CasesApi.Load(cases, Space.Of(http), caseId, ct)).Record.Case.Owner;
+        var types = (await TypesOf(settings, Space.Of(http), owner, ct)).Select(t => t.Key).ToArray();
         return await Change(caseId, http, cases, store, identity, time, "add", (list, now) =>
             [.. list, ObservableRules.Add(list, typeKey, value, description, types, AttachmentsApi.NewId(), now)], ct);
     }

@@ -14,7 +14,9 @@ public static partial class CaseRequests
     {
         var body = await RequestJson.ReadObject(request, ct);
         RequestJson.RejectUnknownKeys(body, NewCase.Keys);
-        return RequestJson.Bind(body, CasesJsonContext.Default.NewCase, "")!;
+        if (body["template"] is JsonObject template) RequestJson.RejectUnknownKeys(template, TemplateRef.Keys);
+        var input = RequestJson.Bind(body, CasesJsonContext.Default.NewCase, "")!;
+        return input with { Sent = body.Select(p => p.Key).ToHashSet() };
     }
 
     public static async Task<List<CasePatch>> ReadPatches(HttpRequest request, CancellationToken ct)

@@ -15,7 +15,9 @@ namespace Cases.Functions.Cases;
 /// <list type="bullet">
 /// <item><c>case_{caseId}</c>: the case (its JSON in chunked <c>Doc</c>, plus columns the server can filter on);</item>
 /// <item><c>item_{caseId}_ua_{ticks}{n}_{actionId}</c>: its user actions, in time order; every row a case owns starts <c>item_{caseId}_</c>;</item>
-/// <item><c>deleted_{caseId}</c>: the delete_case user action, kept as an audit record after the case is gone.</item>
+/// <item><c>deleted_{caseId}</c>: the delete_case user action, kept as an audit record after the case is gone;</item>
+/// <item><c>numbering</c>: the space's last case number and how far the numbering job got (Numbering/CaseNumberer.cs);</item>
+/// <item><c>number_{n}</c>: which case holds number n, for looking a case up by its number.</item>
 /// </list>
 /// </summary>
 public static class CaseRows
@@ -26,6 +28,8 @@ public static class CaseRows
     public static string ItemsPrefix(string caseId) => $"item_{caseId}_";
     public static string UserActionPrefix(string caseId) => $"item_{caseId}_ua_";
     public static string DeletedKey(string caseId) => $"deleted_{caseId}";
+    public const string NumberingKey = "numbering";
+    public static string NumberKey(long number) => $"number_{number.ToString("D12", CultureInfo.InvariantCulture)}";
 
     /// <summary>The exclusive upper bound of a row-key range that starts with <paramref name="prefix"/>.</summary>
     public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);

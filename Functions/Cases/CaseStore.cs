@@ -24,8 +24,14 @@ public sealed class CaseStore(CasesTables tables)
         return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32("Actions") ?? 0, deleted);
     }
 
+    /// <summary>
+    /// Queues the case for a number, then commits it with its create_case action. The queue row goes first: a case
+    /// without one would never be numbered, while a queue row without a case is dropped by the numbering job.
+    /// </summary>
     public async Task Create(string space, CaseRecord record, UserAction created, CancellationToken ct)
     {
+        var numbering = await tables.Numbering();
+        await numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, record.Case), TableUpdateMode.Replace, ct);
         var table = await tables.Cases();
         await table.SubmitTransactionAsync(
         [
@@ -88,6 +94,10 @@ public sealed class CaseStore(CasesTables tables)
     {
         // Index rows live outside the case's prefix and are found through its attachments, so they go first.
         await Attachments.AlertIndex.Purge(table, space, caseId, ct);
+        // The number's lookup row goes first, while the case row still tells which number it had.
+        var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
+        if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)
+            await table.DeleteEntityAsync(space, CaseRows.NumberKey(number), ETag.All, ct);
         var prefix = CaseRows.ItemsPrefix(caseId);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
         var batch = new List<TableTransactionAction>(100);
@@ -104,19 +114,12 @@ public sealed class CaseStore(CasesTables tables)
         await table.DeleteEntityAsync(space, CaseRows.CaseKey(caseId), ETag.All, ct);
     }
 
-    /// <summary>Finishes deletions a crash interrupted: rows marked deleted whose contents are still there.</summary>
-    public async Task<int> PurgeDeleted(string space, CancellationToken ct)
+    /// <summary>The case that holds a number in a space, if any.</summary>
+    public async Task<StoredCase?> GetByNumber(string space, long number, CancellationToken ct)
     {
         var table = await tables.Cases();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {space} and RowKey ge {CaseRows.CasePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.CasePrefix)} and Deleted eq {true}");
-        var purged = 0;
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
-        {
-            await Purge(table, space, row.RowKey[CaseRows.CasePrefix.Length..], ct);
-            purged++;
-        }
-        return purged;
+        var lookup = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.NumberKey(number), cancellationToken: ct);
+        return lookup.HasValue ? await Get(space, lookup.Value!.GetString("CaseId"), ct) : null;
     }
 
     /// <summary>All live cases of a space, with optional server-side filters on the indexed columns.</summary>

@@ -1,10 +1,12 @@
 using Cases.Domain.Cases;
 using Cases.Domain.Errors;
 using Cases.Domain.Find;
+using Cases.Domain.Settings;
 using Cases.Domain.UserActions;
 using Cases.Functions.Attachments;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
+using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,12 +25,18 @@ public static class CasesApi
         cases.MapGet("/{caseId}", Get).WithName("getCase");
     }
 
-    static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
+        TimeProvider time, CancellationToken ct)
     {
+        var space = Space.Of(http);
         var input = await CaseRequests.ReadNewCase(http.Request, ct);
-        var (created, action) = CaseRules.Create(input, NewId(), identity.Of(http), time.Now(), NewId);
+        // The owner's settings in this space decide the custom fields and may supply a template.
+        var owner = CaseValidation.Owner(input.Owner);
+        var settings = (await settingsStore.Get(space, owner, ct))?.Configuration;
+        input = TemplateRules.Apply(input, owner, settings);
+        var (created, action) = CaseRules.Create(input, NewId(), identity.Of(http), time.Now(), NewId, settings?.CustomFields);
         var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
-        await store.Create(Space.Of(http), record, action, ct);
+        await store.Create(space, record, action, ct);
         return TypedResults.Ok(CaseResponse.From(record));
     }
 
@@ -45,7 +53,8 @@ public static class CasesApi
     /// Every case of the request is checked (exists, version current, fields valid, something changes) before any
     /// is written; each case is then committed with its user actions in one transaction.
     /// </summary>
-    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, AlertStatusSync alertSync, CancellationToken ct)
+    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
+        TimeProvider time, AlertStatusSync alertSync, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patches = await CaseRequests.ReadPatches(http.Request, ct);
@@ -59,7 +68,11 @@ public static class CasesApi
         var stale = patches.Where((p, i) => p.Version != CaseVersion.Encode(stored[i]!.Record.Version)).Select(p => p.Id).ToArray();
         if (stale.Length > 0) throw StaleCases(stale);
 
-        var changes = patches.Select((p, i) => CaseRules.Apply(stored[i]!.Record.Case, p, user, now, NewId)).ToArray();
+        // Custom fields are checked against the settings of each case's owner, read once per owner.
+        var customFields = await CustomFieldsByOwner(settingsStore, space,
+            patches.Select((p, i) => (p, i)).Where(x => x.p.CustomFields.IsSet).Select(x => stored[x.i]!.Record.Case.Owner), ct);
+        var changes = patches.Select((p, i) => CaseRules.Apply(stored[i]!.Record.Case, p, user, now, NewId,
+            customFields.GetValueOrDefault(stored[i]!.Record.Case.Owner))).ToArray();
         if (changes.All(c => c is null)) throw CasesException.NotAcceptable("All update fields are identical to current version.");
         for (var i = 0; i < patches.Count; i++)
             if (changes[i] is { } change && stored[i]!.ActionCount + change.Actions.Count > CaseLimits.UserActionsPerCaseMax)
@@ -74,7 +87,8 @@ public static class CasesApi
                 results.Add(CaseResponse.From(current.Record));
                 continue;
             }
-            var committed = await Commit(store, space, current, patches[i], change, user, now, ct);
+            var committed = await Commit(store, space, current, patches[i], change, user, now,
+                customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
             // syncAlerts: a status change is published for the case's alerts (see AlertStatusSync).
             await alertSync.CaseChanged(space, current.Record.Case, committed.Case, ct);
             results.Add(CaseResponse.From(committed));
@@ -87,7 +101,8 @@ public static class CasesApi
     /// moved), the change is applied again to the fresh row; if the version moved, the client's edit is stale.
     /// </summary>
     static async Task<CaseRecord> Commit(CaseStore store, string space, StoredCase current, CasePatch patch,
-        (Case Case, List<UserAction> Actions) change, Domain.Users.CaseUser user, DateTimeOffset now, CancellationToken ct)
+        (Case Case, List<UserAction> Actions) change, Domain.Users.CaseUser user, DateTimeOffset now,
+        IReadOnlyList<CustomFieldConfig>? customFields, CancellationToken ct)
     {
         var readVersion = current.Record.Version;
         for (var attempt = 1; ; attempt++)
@@ -96,7 +111,7 @@ public static class CasesApi
             if (await store.TryUpdate(space, current, next, change.Actions, ct)) return next;
             current = await store.Get(space, patch.Id, ct) ?? throw CasesException.NotFound($"These cases {patch.Id} do not exist. Please check you have the correct ids.");
             if (current.Record.Version != readVersion || attempt == 5) throw StaleCases([patch.Id]);
-            change = CaseRules.Apply(current.Record.Case, patch, user, now, NewId) ?? throw StaleCases([patch.Id]);
+            change = CaseRules.Apply(current.Record.Case, patch, user, now, NewId, customFields) ?? throw StaleCases([patch.Id]);
         }
     }
 
@@ -129,6 +144,17 @@ public static class CasesApi
         return TypedResults.Ok(new FindCasesResponse(
             result.Cases.Select(r => CaseResponse.From(r)).ToList(), query.Page, query.PerPage, result.Total,
             result.CountOpen, result.CountInProgress, result.CountClosed));
+    }
+
+    /// <summary>The configured custom fields of each owner that has settings in the space.</summary>
+    static async Task<Dictionary<string, IReadOnlyList<CustomFieldConfig>>> CustomFieldsByOwner(ConfigurationStore settingsStore, string space,
+        IEnumerable<string> owners, CancellationToken ct)
+    {
+        var result = new Dictionary<string, IReadOnlyList<CustomFieldConfig>>();
+        foreach (var owner in owners.Distinct())
+            if (await settingsStore.Get(space, owner, ct) is { } settings)
+                result[owner] = settings.Configuration.CustomFields;
+        return result;
     }
 
     internal static async Task<StoredCase> Load(CaseStore store, string space, string caseId, CancellationToken ct) =>

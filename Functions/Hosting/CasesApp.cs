@@ -2,6 +2,8 @@ using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
 using Cases.Functions.Identity;
 using Cases.Functions.Metrics;
+using Cases.Functions.Numbering;
+using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
 using Cases.Functions.UserActions;
@@ -30,15 +32,15 @@ public static class CasesApp
         builder.Services.AddSingleton<CasesTables>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<UserActionStore>();
+        builder.Services.AddSingleton<ConfigurationStore>();
         builder.Services.AddSingleton<CallerIdentity>();
         builder.Services.AddOptions<AlertSyncOptions>().BindConfiguration(AlertSyncOptions.Section)
             .Validate(o => AlertSyncOptions.IsValidQueueName(o.StatusQueue), "Cases:Alerts:StatusQueue must be a queue name: 3-63 of a-z 0-9 '-'.").ValidateOnStart();
-        builder.Services.AddOptions<ObservableOptions>().BindConfiguration(ObservableOptions.Section)
-            .Validate(o => o.IsValid(), "Cases:Observables:CustomTypes: at most 10, key 1-36 of a-z 0-9 _ - (not a built-in key), label 1-50.").ValidateOnStart();
         builder.Services.AddSingleton(sp => QueueAccount.CreateQueueService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<AttachmentStore>();
         builder.Services.AddSingleton<AlertStatusSync>();
         builder.Services.AddSingleton(TimeProvider.System);
+        NumberingSchedule.Register(builder);
         builder.Services.AddOpenApi();
         customize?.Invoke(builder);
 
@@ -47,6 +49,7 @@ public static class CasesApp
         // The Functions host waits for any answer on GET / before forwarding traffic; it is also the liveness probe.
         app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription();
         app.MapOpenApi("/api/openapi.json");
+        if (FunctionsHost.IsActive(app.Configuration)) app.MapNumberingTimer();
         app.MapInEverySpace(api =>
         {
             api.MapCasesApi();
@@ -54,6 +57,8 @@ public static class CasesApp
             api.MapAttachmentsApi();
             api.MapObservablesApi();
             api.MapMetricsApi();
+            api.MapNumberingApi();
+            api.MapConfigurationApi();
         });
         return app;
     }

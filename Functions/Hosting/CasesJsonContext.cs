@@ -5,8 +5,10 @@ using System.Text.Json.Serialization;
 using Cases.Domain.Attachments;
 using Cases.Domain.Cases;
 using Cases.Domain.Observables;
+using Cases.Domain.Settings;
 using Cases.Domain.Users;
 using Cases.Functions.Cases;
+using Cases.Functions.Settings;
 using Cases.Functions.UserActions;
 
 namespace Cases.Functions.Hosting;
@@ -28,12 +30,17 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(List<CustomFieldValue>))]
 [JsonSerializable(typeof(Connector))]
 [JsonSerializable(typeof(CaseSettings))]
+[JsonSerializable(typeof(NewConfiguration))]
+[JsonSerializable(typeof(ConfigurationPatch))]
+[JsonSerializable(typeof(CaseConfiguration))]
+[JsonSerializable(typeof(ConfigurationResponse))]
+[JsonSerializable(typeof(List<ConfigurationResponse>))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonArray))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(Attachment))]
 [JsonSerializable(typeof(List<Observable>))]
 [JsonSerializable(typeof(JsonNode))]
-[JsonSerializable(typeof(JsonArray))]
 [JsonSerializable(typeof(List<JsonNode>))]
 public sealed partial class CasesJsonContext : JsonSerializerContext
 {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Cases.Functions.Numbering;
 using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace Cases.Functions.Hosting;
@@ -15,6 +16,7 @@ public static partial class FunctionManifest
     public static IReadOnlyList<HttpFunction> HttpFunctions(IEndpointRouteBuilder app) =>
         app.DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is { } raw && raw.Trim('/').Length > 0)
+            .Where(e => e.Metadata.GetMetadata<NumberingApi.TimerFunctionMetadata>() is null)
             .GroupBy(e => Template(e.RoutePattern))
             .Select(g => new HttpFunction(
                 Name(g.Key),
@@ -42,7 +44,21 @@ public static partial class FunctionManifest
     {
         foreach (var function in HttpFunctions(app))
             WriteFunction(directory, function.Name, HttpFunctionJson(function));
+        WriteFunction(directory, NumberingApi.TimerFunction, TimerFunctionJson);
     }
+
+    /// <summary>The schedule is an app setting the host resolves, so operators change it without a new package.</summary>
+    public static JsonObject TimerFunctionJson => new()
+    {
+        ["bindings"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "timerTrigger",
+            ["direction"] = "in",
+            ["name"] = "timer",
+            ["schedule"] = $"%{NumberingOptions.ScheduleSetting}%",
+            ["useMonitor"] = true,
+        }),
+    };
 
     static void WriteFunction(string directory, string name, JsonObject json)
     {

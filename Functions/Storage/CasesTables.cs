@@ -6,28 +6,54 @@ namespace Cases.Functions.Storage;
 
 /// <summary>
 /// The app's tables, created on first use rather than at start-up so that a cold start touches no storage.
-/// One table holds every case row of every space: the partition key is the space, so a case and the activity
-/// entries that record its changes can be committed in one entity-group transaction.
+/// <list type="bullet">
+/// <item><c>cases</c>: every case row of every space; the partition key is the space, so a case and the activity
+/// entries that record its changes can be committed in one entity-group transaction.</item>
+/// <item><c>numbering</c>: cases waiting for a number, one row each (see Numbering/CaseNumberer.cs).</item>
+/// </list>
 /// </summary>
 public sealed class CasesTables(TableServiceClient service, IOptions<StorageOptions> options)
 {
-    readonly Lazy<Task<TableClient>> cases = new(() => Create(service, options.Value.TablePrefix + "cases"));
+    readonly EnsuredTable cases = new(service.GetTableClient(options.Value.TablePrefix + "cases"));
+    readonly EnsuredTable numbering = new(service.GetTableClient(options.Value.TablePrefix + "numbering"));
 
-    public Task<TableClient> Cases() => cases.Value;
+    public Task<TableClient> Cases() => cases.Get();
+    public Task<TableClient> Numbering() => numbering.Get();
 
-    public IEnumerable<string> TableNames => [options.Value.TablePrefix + "cases"];
+    public IEnumerable<string> TableNames => [cases.Name, numbering.Name];
 
-    static async Task<TableClient> Create(TableServiceClient service, string name)
+    /// <summary>Creates its table once; a failed attempt (storage down) is retried by the next caller, not cached.</summary>
+    sealed class EnsuredTable(TableClient table)
     {
-        var table = service.GetTableClient(name);
-        try
+        readonly SemaphoreSlim gate = new(1, 1);
+        volatile bool created;
+
+        public string Name => table.Name;
+
+        public async Task<TableClient> Get()
         {
-            await table.CreateIfNotExistsAsync();
+            if (created) return table;
+            await gate.WaitAsync();
+            try
+            {
+                if (!created)
+                {
+                    try
+                    {
+                        await table.CreateIfNotExistsAsync();
+                    }
+                    catch (RequestFailedException ex) when (ex.Status == 409)
+                    {
+                        // Created concurrently by another instance: fine.
+                    }
+                    created = true;
+                }
+                return table;
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Created concurrently by another instance: fine.
-        }
-        return table;
     }
 }

@@ -2,20 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Cases.Tests.Infrastructure;
+using Cases.Tests.Settings;
 using static Cases.Tests.Attachments.AttachmentTestClient;
 
 namespace Cases.Tests.Attachments;
 
-public sealed class ObservablesFixture : CasesAppFixture
-{
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
-    [
-        new("Cases:Observables:CustomTypes:0:Key", "ticket-ref"),
-        new("Cases:Observables:CustomTypes:0:Label", "Ticket reference"),
-    ];
-}
-
-public sealed class ObservablesTests(ObservablesFixture app) : IClassFixture<ObservablesFixture>
+public sealed class ObservablesTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
 {
     readonly string space = CasesAppFixture.NewSpace();
     string Api(string path) => CasesAppFixture.Api(space, path);
@@ -29,6 +21,9 @@ public sealed class ObservablesTests(ObservablesFixture app) : IClassFixture<Obs
     [Fact]
     public async Task Observables_are_validated_per_type_unique_and_at_most_50()
     {
+        var settings = SettingsClient.Body();
+        settings["observableTypes"] = new JsonArray(new JsonObject { ["key"] = "ticket-ref", ["label"] = "Ticket reference" });
+        await SettingsClient.Configure(app, space, settings);
         var c = await app.CreateCase(space);
         var caseId = c.Id();
         var added = await (await Add(caseId, "observable-type-ipv4", "10.0.0.1", "C2 server")).Json();
@@ -66,9 +61,10 @@ public sealed class ObservablesTests(ObservablesFixture app) : IClassFixture<Obs
         for (var i = list.Count; i < 50; i++) await (await Add(caseId, "observable-type-ipv4", $"192.168.0.{i}")).Json();
         await (await Add(caseId, "observable-type-ipv4", "192.168.1.1")).Error(HttpStatusCode.BadRequest, "maximum allowed number (50) of observables");
 
-        var types = (await app.Get(space, "/cases/observables/types")).AsArray().Select(t => t!["key"]!.GetValue<string>()).ToArray();
+        var types = (await app.Get(space, "/cases/observables/types?owner=securitySolution")).AsArray().Select(t => t!["key"]!.GetValue<string>()).ToArray();
         Assert.Contains("ticket-ref", types);
         Assert.Contains("observable-type-ipv4", types);
+        Assert.DoesNotContain("ticket-ref", (await app.Get(space, "/cases/observables/types?owner=observability")).AsArray().Select(t => t!["key"]!.GetValue<string>()));
     }
 
     [Fact]

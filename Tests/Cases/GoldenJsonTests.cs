@@ -16,6 +16,14 @@ public sealed partial class GoldenJsonTests(CasesAppFixture app) : IClassFixture
     public async Task Case_lifecycle_responses_match_the_golden_files()
     {
         var space = CasesAppFixture.NewSpace();
+        // A case's custom fields must be configured in the settings of its owner.
+        await (await app.Http.PostAsJsonAsync(CasesAppFixture.Api(space, "/cases/configure"), new JsonObject
+        {
+            ["owner"] = "securitySolution",
+            ["closure_type"] = "close-by-user",
+            ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
+            ["customFields"] = new JsonArray(new JsonObject { ["key"] = "ticket", ["label"] = "Ticket", ["type"] = "text", ["required"] = false }),
+        })).Json();
         var body = TestCases.NewCaseBody();
         body["category"] = "Intrusion";
         body["assignees"] = new JsonArray(new JsonObject { ["uid"] = "u_analyst_1" });
@@ -48,7 +56,7 @@ public sealed partial class GoldenJsonTests(CasesAppFixture app) : IClassFixture
         Matches("error_response.json", error);
     }
 
-    static void Matches(string file, JsonNode actual)
+    internal static void Matches(string file, JsonNode actual)
     {
         var text = Mask(actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var path = Path.Combine(AppContext.BaseDirectory, "Golden", file);

@@ -46,8 +46,11 @@ public sealed class FunctionManifestTests
         await using (var app = AppProcess.Start(new Dictionary<string, string>(), "--emit-functions", directory))
             Assert.Equal(0, await app.WaitForExit(TimeSpan.FromSeconds(60)));
 
-        var written = Directory.GetDirectories(directory).Select(Path.GetFileName).Order().ToArray();
-        Assert.Equal(Functions.Select(f => f.Name).Order(), written);
+        var written = Directory.GetDirectories(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Functions.Select(f => f.Name).Append("AssignCaseNumbers").Order(StringComparer.Ordinal), written);
+        var timer = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "AssignCaseNumbers", "function.json")))!["bindings"]![0]!;
+        Assert.Equal("timerTrigger", timer["type"]!.GetValue<string>());
+        Assert.Equal("%NUMBERING_SCHEDULE%", timer["schedule"]!.GetValue<string>());
         foreach (var function in Functions)
         {
             var json = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, function.Name, "function.json")))!;

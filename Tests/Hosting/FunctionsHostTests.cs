@@ -42,10 +42,27 @@ public sealed class FunctionsHostTests
 
             // Only loopback: the host is the one caller.
             Assert.Contains($"http://127.0.0.1:{port}", app.Output);
+
+            // A timer invocation, exactly as the host sends it, numbers the case and answers the invocation response.
+            var timer = await http.PostAsync("/AssignCaseNumbers", new StringContent("""
+                {"Data":{"timer":{"Schedule":{"AdjustForDST":true},
+                  "ScheduleStatus":{"Last":"2026-01-05T02:00:00.01+00:00","Next":"2026-01-05T02:10:00+00:00","LastUpdated":"2026-01-05T02:00:00.01+00:00"},
+                  "IsPastDue":false}},
+                 "Metadata":{"sys":{"MethodName":"AssignCaseNumbers","UtcNow":"2026-01-05T02:00:00.02Z","RandGuid":"0f9e5c8c-2b8a-4f59-9d0b-1c2d3e4f5a6b"}}}
+                """, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal("application/json", timer.Content.Headers.ContentType!.MediaType);
+            var invocation = await timer.Json();
+            Assert.NotNull(invocation["Outputs"]);
+            Assert.True(invocation.AsObject().ContainsKey("ReturnValue"));
+            Assert.Contains(invocation["Logs"]!.AsArray(), l => l!.GetValue<string>().StartsWith("numbered 1 case(s) in 1 space(s)"));
+            var numbered = await (await http.GetAsync($"/api/cases/{created["id"]}")).Json();
+            Assert.Equal(1, numbered["incremental_id"]!.GetValue<long>());
         }
         finally
         {
-            await new TableServiceClient(Azurite.ConnectionString).DeleteTableAsync(prefix + "cases");
+            var service = new TableServiceClient(Azurite.ConnectionString);
+            await service.DeleteTableAsync(prefix + "cases");
+            await service.DeleteTableAsync(prefix + "numbering");
         }
     }
 

@@ -37,6 +37,7 @@ public class CasesAppFixture : IAsyncLifetime
                 ["Cases:Identity:TrustClientPrincipal"] = "true",
                 ["Cases:Identity:LocalUser:Username"] = "local-tester",
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Cases:Numbering:RunInProcess"] = "false",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             };
             foreach (var (key, value) in Settings) settings[key] = value;
@@ -65,6 +66,7 @@ public class CasesAppFixture : IAsyncLifetime
 
     public static string Api(string space, string path) => space == "default" ? $"/api{path}" : $"/s/{space}/api{path}";
 
+    /// <summary>Creates a case over HTTP and moves the clock on by a millisecond.</summary>
     public async Task<JsonObject> CreateCase(string space, object? overrides = null)
     {
         var body = TestCases.NewCaseBody();
@@ -74,6 +76,7 @@ public class CasesAppFixture : IAsyncLifetime
         var response = await Http.PostAsJsonAsync(Api(space, "/cases"), body);
         var json = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"create failed: {(int)response.StatusCode} {json}");
+        Clock.Advance(TimeSpan.FromMilliseconds(1)); // so cases created one after another have distinct creation times
         return JsonNode.Parse(json)!.AsObject();
     }
 }

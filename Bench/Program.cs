@@ -1,0 +1,8 @@
+using Cases.Bench;
+
+// Run through ./scripts/bench, which starts a private Azurite and points AzureWebJobsStorage at it.
+var what = args.FirstOrDefault() ?? "all";
+int Arg(string name, int fallback) =>
+    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v && int.TryParse(v, out var n) ? n : fallback;
+
+if (what is "numbering" or "all") await NumberingBench.Run(Arg("--cases", 50_000));

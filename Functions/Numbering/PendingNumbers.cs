@@ -1,0 +1,18 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Cases.Domain.Cases;
+
+namespace Cases.Functions.Numbering;
+
+/// <summary>
+/// The queue of cases waiting for a number: one row per case in the <c>numbering</c> table, partition = space,
+/// row key = creation time then id, so a space's queue reads back in creation order (ties broken by id). The table
+/// holds only waiting cases, so a run with nothing to do is one query that returns nothing.
+/// </summary>
+public static class PendingNumbers
+{
+    public static TableEntity Row(string space, Case c) => new(space, Key(c.CreatedAt, c.Id)) { ["CaseId"] = c.Id };
+
+    public static string Key(DateTimeOffset createdAt, string caseId) =>
+        createdAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "_" + caseId;
+}
