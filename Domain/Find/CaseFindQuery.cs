@@ -20,6 +20,12 @@ public sealed record CaseFindQuery
     public bool Descending { get; init; } = true;
     public int Page { get; init; } = 1;
     public int PerPage { get; init; } = 20;
+    /// <summary>Keyset paging: only cases after this position in the sort order (walks past Kibana's 10,000 limit).</summary>
+    public CasePosition? SearchAfter { get; init; }
+    /// <summary>Cases the search matches whatever their text: the case a number in the search refers to.</summary>
+    public IReadOnlySet<string> SearchIds { get; init; } = new HashSet<string>();
+    /// <summary>Custom field filter: key → accepted values (as JSON text: "\"x\"", "true", "42", "null").</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> CustomFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     public static readonly string[] SortFields = ["createdAt", "updatedAt", "closedAt", "title", "category", "status", "severity"];
 }

@@ -1,8 +1,13 @@
+using System.Globalization;
 using Cases.Domain.Cases;
 
 namespace Cases.Domain.Find;
 
-public sealed record CaseFindResult(IReadOnlyList<CaseRecord> Cases, int Total, int CountOpen, int CountInProgress, int CountClosed);
+/// <summary>Where a case stands in a sort order: the sort field's value, then creation time and id to break ties.</summary>
+public sealed record CasePosition(string Key, long CreatedTicks, string Id);
+
+/// <summary>A page of cases; <see cref="Next"/> is the position to continue from, when more cases follow.</summary>
+public sealed record CaseFindResult(IReadOnlyList<CaseRecord> Cases, int Total, int CountOpen, int CountInProgress, int CountClosed, CasePosition? Next);
 
 /// <summary>Filters, counts, sorts and pages cases in memory, with Kibana's semantics.</summary>
 public static class CaseFinder
@@ -22,8 +27,51 @@ public static class CaseFinder
             }
         }
         var filtered = query.Statuses.Count == 0 ? matching : matching.Where(r => query.Statuses.Contains(r.Case.Status)).ToList();
-        var page = Sort(filtered, query).Skip((query.Page - 1) * query.PerPage).Take(query.PerPage).ToList();
-        return new CaseFindResult(page, filtered.Count, open, inProgress, closed);
+        var positioned = filtered.Select(r => (Record: r, Position: PositionOf(r, query.SortField)));
+        if (query.SearchAfter is { } after)
+            positioned = positioned.Where(p => Compare(p.Position, after) * (query.Descending ? -1 : 1) > 0);
+        var sorted = query.Descending ? positioned.OrderDescending(PositionComparer.Instance) : positioned.Order(PositionComparer.Instance);
+        var window = (query.SearchAfter is null ? sorted.Skip((query.Page - 1) * query.PerPage) : sorted).Take(query.PerPage + 1).ToList();
+        var page = window.Take(query.PerPage).ToList();
+        var next = window.Count > query.PerPage ? page[^1].Position : null;
+        return new CaseFindResult(page.Select(p => p.Record).ToList(), filtered.Count, open, inProgress, closed, next);
+    }
+
+    /// <summary>
+    /// The sort field's value as text that orders correctly under a case-insensitive ordinal comparison: text as is,
+    /// ranks and times as zero-padded numbers (Kibana sorts status and severity by rank, not alphabetically).
+    /// </summary>
+    public static CasePosition PositionOf(CaseRecord record, string sortField)
+    {
+        var c = record.Case;
+        var key = sortField switch
+        {
+            "title" => c.Title,
+            "category" => c.Category ?? "",
+            "status" => Array.IndexOf(CaseStatus.All, c.Status).ToString("D2", CultureInfo.InvariantCulture),
+            "severity" => CaseSeverity.Rank(c.Severity).ToString("D2", CultureInfo.InvariantCulture),
+            "updatedAt" => Ticks(c.UpdatedAt),
+            "closedAt" => Ticks(c.ClosedAt),
+            _ => Ticks(c.CreatedAt),
+        };
+        return new CasePosition(key, c.CreatedAt.UtcTicks, c.Id);
+    }
+
+    static string Ticks(DateTimeOffset? at) => (at?.UtcTicks ?? 0).ToString("D19", CultureInfo.InvariantCulture);
+
+    static int Compare(CasePosition a, CasePosition b)
+    {
+        var byKey = StringComparer.OrdinalIgnoreCase.Compare(a.Key, b.Key);
+        if (byKey != 0) return byKey;
+        var byTime = a.CreatedTicks.CompareTo(b.CreatedTicks);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+    }
+
+    sealed class PositionComparer : IComparer<(CaseRecord Record, CasePosition Position)>
+    {
+        public static readonly PositionComparer Instance = new();
+        public int Compare((CaseRecord Record, CasePosition Position) x, (CaseRecord Record, CasePosition Position) y) =>
+            CaseFinder.Compare(x.Position, y.Position);
     }
 
     public static bool MatchesAllButStatus(CaseRecord record, CaseFindQuery q)
@@ -38,8 +86,17 @@ public static class CaseFinder
         if (q.From is { } from && c.CreatedAt < from) return false;
         if (q.To is { } to && c.CreatedAt > to) return false;
         if (!string.IsNullOrWhiteSpace(q.Search) && !MatchesSearch(record, q)) return false;
+        if (q.CustomFields.Count > 0 && !MatchesCustomFields(c, q.CustomFields)) return false;
         return true;
     }
+
+    /// <summary>Every filtered key must hold one of its accepted values; null matches a missing or empty field.</summary>
+    static bool MatchesCustomFields(Case c, IReadOnlyDictionary<string, IReadOnlyList<string>> wanted) => wanted.All(filter =>
+    {
+        var value = c.CustomFields.FirstOrDefault(f => f.Key == filter.Key)?.Value;
+        var text = value?.ToJsonString() ?? "null";
+        return filter.Value.Any(v => v == text || (value is System.Text.Json.Nodes.JsonValue && value.GetValueKind() == System.Text.Json.JsonValueKind.String && v == value.GetValue<string>()));
+    });
 
     static bool MatchesAssignees(Case c, IReadOnlyList<string> wanted) =>
         (wanted.Contains("none") && c.Assignees.Count == 0) || c.Assignees.Any(a => wanted.Contains(a.Uid));
@@ -47,7 +104,7 @@ public static class CaseFinder
     static bool MatchesSearch(CaseRecord record, CaseFindQuery q)
     {
         var search = q.Search!.Trim();
-        if (search == record.Case.Id) return true;
+        if (search == record.Case.Id || q.SearchIds.Contains(record.Case.Id)) return true;
         var number = search.StartsWith('#') ? search[1..] : search;
         if (record.IncrementalId is { } id && long.TryParse(number, out var wanted) && wanted == id) return true;
 
@@ -58,24 +115,4 @@ public static class CaseFinder
         return q.SearchAllTerms ? terms.All(Contains) : terms.Any(Contains);
     }
 
-    static IEnumerable<CaseRecord> Sort(IEnumerable<CaseRecord> cases, CaseFindQuery q)
-    {
-        // Ties are broken by creation time then id, so pages never overlap or skip a case.
-        IOrderedEnumerable<CaseRecord> sorted = q.SortField switch
-        {
-            "title" => By(cases, r => r.Case.Title, StringComparer.OrdinalIgnoreCase, q.Descending),
-            "category" => By(cases, r => r.Case.Category ?? "", StringComparer.OrdinalIgnoreCase, q.Descending),
-            "status" => By(cases, r => Array.IndexOf(CaseStatus.All, r.Case.Status), Comparer<int>.Default, q.Descending),
-            "severity" => By(cases, r => CaseSeverity.Rank(r.Case.Severity), Comparer<int>.Default, q.Descending),
-            "updatedAt" => By(cases, r => r.Case.UpdatedAt ?? DateTimeOffset.MinValue, Comparer<DateTimeOffset>.Default, q.Descending),
-            "closedAt" => By(cases, r => r.Case.ClosedAt ?? DateTimeOffset.MinValue, Comparer<DateTimeOffset>.Default, q.Descending),
-            _ => By(cases, r => r.Case.CreatedAt, Comparer<DateTimeOffset>.Default, q.Descending),
-        };
-        return q.Descending
-            ? sorted.ThenByDescending(r => r.Case.CreatedAt).ThenByDescending(r => r.Case.Id, StringComparer.Ordinal)
-            : sorted.ThenBy(r => r.Case.CreatedAt).ThenBy(r => r.Case.Id, StringComparer.Ordinal);
-    }
-
-    static IOrderedEnumerable<CaseRecord> By<TKey>(IEnumerable<CaseRecord> cases, Func<CaseRecord, TKey> key, IComparer<TKey> comparer, bool descending) =>
-        descending ? cases.OrderByDescending(key, comparer) : cases.OrderBy(key, comparer);
 }

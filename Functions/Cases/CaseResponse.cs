@@ -50,4 +50,15 @@ public sealed record FindCasesResponse(
     [property: JsonPropertyName("total")] int Total,
     [property: JsonPropertyName("count_open_cases")] int CountOpenCases,
     [property: JsonPropertyName("count_in_progress_cases")] int CountInProgressCases,
-    [property: JsonPropertyName("count_closed_cases")] int CountClosedCases);
+    [property: JsonPropertyName("count_closed_cases")] int CountClosedCases,
+    [property: JsonPropertyName("searchAfter"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SearchAfter = null);
+
+public sealed record BulkGetResponse(
+    [property: JsonPropertyName("cases")] IReadOnlyList<CaseResponse> Cases,
+    [property: JsonPropertyName("errors")] IReadOnlyList<BulkGetError> Errors);
+
+public sealed record BulkGetError(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("caseId")] string CaseId);

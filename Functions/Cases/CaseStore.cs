@@ -10,7 +10,7 @@ namespace Cases.Functions.Cases;
 public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
-public sealed class CaseStore(CasesTables tables)
+public sealed class CaseStore(CasesTables tables, Find.CaseIndex index)
 {
     /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
     public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
@@ -37,7 +37,9 @@ public sealed class CaseStore(CasesTables tables)
         [
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, record, 1)),
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, created, CaseRows.UserActionKey(created, 0))),
+            new TableTransactionAction(TableTransactionActionType.Add, CaseRows.Change(space, record, created.CreatedAt)),
         ], ct);
+        index.Saved(space, record);
     }
 
     /// <summary>Writes the new state and its actions if the row is still as read; false if it changed meanwhile.</summary>
@@ -48,9 +50,11 @@ public sealed class CaseStore(CasesTables tables)
         var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, row, current.ETag) };
         batch.AddRange(actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
+        batch.Add(new TableTransactionAction(TableTransactionActionType.Add, CaseRows.Change(space, next, next.Case.UpdatedAt ?? next.Case.CreatedAt)));
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
+            index.Saved(space, next);
             return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 412)
@@ -72,22 +76,28 @@ public sealed class CaseStore(CasesTables tables)
             await Purge(table, space, current.Record.Case.Id, ct);
             return;
         }
-        var tombstone = new TableEntity(space, CaseRows.CaseKey(current.Record.Case.Id)) { ["Deleted"] = true };
-        try
+        var caseId = current.Record.Case.Id;
+        var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { ["Deleted"] = true };
+        for (var attempt = 1; !current.Deleted; attempt++)
         {
-            await table.SubmitTransactionAsync(
-            [
-                new TableTransactionAction(TableTransactionActionType.UpdateMerge, tombstone, current.ETag),
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(deleted.CaseId))),
-            ], ct);
+            try
+            {
+                await table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateMerge, tombstone, current.ETag),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(caseId))),
+                    new TableTransactionAction(TableTransactionActionType.Add, CaseRows.DeletedChange(space, caseId, deleted.CreatedAt)),
+                ], ct);
+                break;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 10)
+            {
+                // Changed meanwhile (an edit, a counter, a number): the delete still wins, over the current row.
+                current = await Get(space, caseId, ct, includeDeleted: true) ?? throw new InvalidOperationException($"Case {caseId} vanished while being deleted.");
+            }
         }
-        catch (TableTransactionFailedException ex) when (ex.Status == 412)
-        {
-            // Changed meanwhile (an edit, a counter, a number): the delete still wins, but over the current row.
-            await table.UpdateEntityAsync(tombstone, ETag.All, TableUpdateMode.Merge, ct);
-            await table.UpsertEntityAsync(CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(deleted.CaseId)), TableUpdateMode.Replace, ct);
-        }
-        await Purge(table, space, current.Record.Case.Id, ct);
+        index.Removed(space, caseId);
+        await Purge(table, space, caseId, ct);
     }
 
     async Task Purge(TableClient table, string space, string caseId, CancellationToken ct)
@@ -111,7 +121,21 @@ public sealed class CaseStore(CasesTables tables)
             }
         }
         if (batch.Count > 0) await table.SubmitTransactionAsync(batch, ct);
+        await DeleteChangesOf(table, space, caseId, ct);
         await table.DeleteEntityAsync(space, CaseRows.CaseKey(caseId), ETag.All, ct);
+    }
+
+    /// <summary>
+    /// The change log's copies of a deleted case go too (only its content-free "deleted" entry stays, for other
+    /// instances' views to see); the log is short, since CaseIndex compacts it.
+    /// </summary>
+    static async Task DeleteChangesOf(TableClient table, string space, string caseId, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {space} and RowKey ge {CaseRows.ChangePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.ChangePrefix)} and CaseId eq {caseId}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Deleted"], cancellationToken: ct))
+            if (row.GetBoolean("Deleted") != true)
+                await table.DeleteEntityAsync(space, row.RowKey, ETag.All, ct);
     }
 
     /// <summary>The case that holds a number in a space, if any.</summary>

@@ -1,6 +1,5 @@
 using Cases.Domain.Cases;
 using Cases.Domain.Errors;
-using Cases.Domain.Find;
 using Cases.Domain.Settings;
 using Cases.Domain.UserActions;
 using Cases.Functions.Attachments;
@@ -21,7 +20,6 @@ public static class CasesApi
         cases.MapPost("/", Create).WithName("createCase");
         cases.MapPatch("/", Update).WithName("updateCases");
         cases.MapDelete("/", Delete).WithName("deleteCases");
-        cases.MapGet("/_find", Find).WithName("findCases");
         cases.MapGet("/{caseId}", Get).WithName("getCase");
     }
 
@@ -132,18 +130,6 @@ public static class CasesApi
             await store.Delete(space, current, deleted, ct);
         }
         return TypedResults.NoContent();
-    }
-
-    static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseStore store, TimeProvider time, CancellationToken ct)
-    {
-        var query = FindQueryParser.Parse(http.Request.Query, time.Now());
-        var cases = new List<CaseRecord>();
-        await foreach (var record in store.List(Space.Of(http), query.Severities, query.Owners, ct))
-            cases.Add(record);
-        var result = CaseFinder.Find(cases, query);
-        return TypedResults.Ok(new FindCasesResponse(
-            result.Cases.Select(r => CaseResponse.From(r)).ToList(), query.Page, query.PerPage, result.Total,
-            result.CountOpen, result.CountInProgress, result.CountClosed));
     }
 
     /// <summary>The configured custom fields of each owner that has settings in the space.</summary>

@@ -1,5 +1,6 @@
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
+using Cases.Functions.Find;
 using Cases.Functions.Identity;
 using Cases.Functions.Metrics;
 using Cases.Functions.Numbering;
@@ -31,6 +32,7 @@ public static class CasesApp
         builder.Services.AddSingleton(sp => StorageAccount.CreateTableService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CasesTables>();
         builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddSingleton<CaseIndex>();
         builder.Services.AddSingleton<UserActionStore>();
         builder.Services.AddSingleton<ConfigurationStore>();
         builder.Services.AddSingleton<CallerIdentity>();
@@ -58,6 +60,7 @@ public static class CasesApp
             api.MapObservablesApi();
             api.MapMetricsApi();
             api.MapNumberingApi();
+            api.MapFindApi();
             api.MapConfigurationApi();
         });
         return app;

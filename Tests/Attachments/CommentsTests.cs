@@ -99,6 +99,9 @@ public sealed class CommentsTests(CasesAppFixture app) : IClassFixture<CasesAppF
         var c = await app.Get(space, $"/cases/{caseId}");
         Assert.Equal(8, c["totalComment"]!.GetValue<int>());
         Assert.Equal(8, c["comments"]!.AsArray().Count);
+        // _find reads the space's view, which attachment changes keep current.
+        var found = await app.Get(space, "/cases/_find");
+        Assert.Equal(8, found["cases"]![0]!["totalComment"]!.GetValue<int>());
     }
 
     [Fact]

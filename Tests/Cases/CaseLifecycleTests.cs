@@ -170,7 +170,9 @@ public sealed class CaseLifecycleTests(CasesAppFixture app) : IClassFixture<Case
         var table = await app.CasesTable();
         var rows = table.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {space}"));
         var keys = new List<string>();
-        await foreach (var row in rows) keys.Add(row.RowKey);
+        await foreach (var row in rows)
+            if (!(row.RowKey.StartsWith("chg_") && row.GetBoolean("Deleted") == true)) keys.Add(row.RowKey);
+        // What stays: the delete records, and the change log's content-free notes that the cases are gone.
         Assert.Equal(new[] { $"deleted_{Id(a)}", $"deleted_{Id(b)}" }.Order(), keys.Order());
 
         await (await app.Http.DeleteAsync(Api($"/cases?ids={Id(a)}"))).Error(HttpStatusCode.NotFound, $"Saved object [cases/{Id(a)}] not found");
@@ -190,7 +192,7 @@ public sealed class CaseLifecycleTests(CasesAppFixture app) : IClassFixture<Case
         Assert.Equal(HttpStatusCode.NoContent, (await app.Http.DeleteAsync(Api($"/cases?ids={Id(created)}"))).StatusCode);
         var keys = new List<string>();
         await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {space}")))
-            keys.Add(row.RowKey);
+            if (row.GetBoolean("Deleted") != true) keys.Add(row.RowKey);
         Assert.Empty(keys);
     }
 

@@ -3,7 +3,7 @@ using Cases.Domain.Errors;
 using Cases.Domain.Find;
 using Cases.Functions.Hosting;
 
-namespace Cases.Functions.Cases;
+namespace Cases.Functions.Find;
 
 /// <summary>The query string of <c>_find</c>, checked with Kibana's rules and messages.</summary>
 public static class FindQueryParser
@@ -34,7 +34,32 @@ public static class FindQueryParser
             Descending = QueryValues.Descending(q, fallback: true),
             Page = page,
             PerPage = perPage,
+            SearchAfter = QueryValues.Single(q, "searchAfter") is { } token ? ContinuationToken.Parse(token, sortField, q) : null,
+            CustomFields = CustomFieldFilter(q),
         };
+    }
+
+    /// <summary><c>customFields={"key":["value", true, 42, null]}</c>: Kibana's custom-field filter, as JSON.</summary>
+    static Dictionary<string, IReadOnlyList<string>> CustomFieldFilter(IQueryCollection q)
+    {
+        var filter = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (QueryValues.Single(q, "customFields") is not { } text) return filter;
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(text) is not System.Text.Json.Nodes.JsonObject fields) throw CasesException.InvalidValue("customFields", text);
+            CaseValidation.MaxItems("customFields", fields.Count, CaseLimits.CustomFieldsMax);
+            foreach (var (key, values) in fields)
+            {
+                var list = values is System.Text.Json.Nodes.JsonArray array ? array.ToList() : [values];
+                CaseValidation.MaxItems($"customFields.{key}", list.Count, CaseLimits.FilterValuesMax);
+                filter[key] = list.Select(v => v?.ToJsonString() ?? "null").ToList();
+            }
+            return filter;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw CasesException.InvalidValue("customFields", text);
+        }
     }
 
     static List<string> Limited(IQueryCollection q, string key)

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Cases.Domain.Cases;
+using Cases.Domain.Errors;
+using Cases.Domain.Find;
+using Cases.Domain.Users;
+using Cases.Functions.Cases;
+using Cases.Functions.Hosting;
+using Cases.Functions.Spaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cases.Functions.Find;
+
+/// <summary>Reading many cases: _find, tags, reporters, categories, all-cases metrics and bulk get.</summary>
+public static class FindApi
+{
+    public const int BulkGetMax = 1_000;
+
+    public static void MapFindApi(this IEndpointRouteBuilder routes)
+    {
+        var cases = routes.MapGroup("/cases").WithTags("cases");
+        cases.MapGet("/_find", Find).WithName("findCases");
+        cases.MapGet("/tags", Tags).WithName("getCaseTags");
+        cases.MapGet("/reporters", Reporters).WithName("getCaseReporters");
+        cases.MapGet("/categories", Categories).WithName("getCaseCategories");
+        cases.MapGet("/metrics", Metrics).WithName("getCasesMetrics");
+        cases.MapPost("/_bulk_get", BulkGet).WithName("bulkGetCases");
+    }
+
+    static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseIndex index, CaseStore store, TimeProvider time, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var query = FindQueryParser.Parse(http.Request.Query, time.Now());
+        if (query.Search is { } search && long.TryParse(search.Trim().TrimStart('#'), out var number) && number > 0
+            && await store.GetByNumber(space, number, ct) is { } numbered)
+            query = query with { SearchIds = new HashSet<string> { numbered.Record.Case.Id } };
+
+        var result = CaseFinder.Find(await index.Cases(space, ct), query);
+        // The view decides which cases; the page itself is read fresh (counters and numbers change outside the view).
+        var page = await Task.WhenAll(result.Cases.Select(r => store.Get(space, r.Case.Id, ct)));
+        var token = result.Next is { } next ? ContinuationToken.Create(next, query.SortField, query.Descending) : null;
+        return TypedResults.Ok(new FindCasesResponse(
+            page.OfType<StoredCase>().Select(s => CaseResponse.From(s.Record)).ToList(), query.Page, query.PerPage, result.Total,
+            result.CountOpen, result.CountInProgress, result.CountClosed, token));
+    }
+
+    static async Task<Ok<List<string>>> Tags(HttpContext http, CaseIndex index, CancellationToken ct) =>
+        TypedResults.Ok((await OwnedCases(http, index, ct)).SelectMany(c => c.Tags).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+
+    static async Task<Ok<List<string>>> Categories(HttpContext http, CaseIndex index, CancellationToken ct) =>
+        TypedResults.Ok((await OwnedCases(http, index, ct)).Select(c => c.Category).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+
+    static async Task<Ok<List<CaseUser>>> Reporters(HttpContext http, CaseIndex index, CancellationToken ct) =>
+        TypedResults.Ok((await OwnedCases(http, index, ct)).Select(c => c.CreatedBy)
+            .DistinctBy(u => u.ProfileUid ?? u.Username ?? u.Email).OrderBy(u => u.Username, StringComparer.Ordinal).ToList());
+
+    /// <summary>Kibana's all-cases metrics: status counts and mean time to resolve (seconds, from each closed case's duration).</summary>
+    static async Task<Ok<JsonObject>> Metrics(HttpContext http, CaseIndex index, TimeProvider time, CancellationToken ct)
+    {
+        string[] valid = ["mttr", "status"];
+        var features = QueryValues.List(http.Request.Query, "features");
+        if (features.Count == 0) throw CasesException.BadRequest($"The features parameter is required. Valid features: {string.Join(", ", valid)}.");
+        var unknown = features.Where(f => !valid.Contains(f)).ToArray();
+        if (unknown.Length > 0)
+            throw CasesException.BadRequest($"Invalid features: {string.Join(", ", unknown)}. Valid features: {string.Join(", ", valid)}.");
+        var query = FindQueryParser.Parse(http.Request.Query, time.Now());
+        var cases = (await index.Cases(Space.Of(http), ct)).Where(r => CaseFinder.MatchesAllButStatus(r, query)).Select(r => r.Case).ToList();
+
+        var metrics = new JsonObject();
+        if (features.Contains("mttr"))
+        {
+            var durations = cases.Where(c => c.Duration is not null).Select(c => c.Duration!.Value).ToList();
+            metrics["mttr"] = durations.Count == 0 ? null : (long)Math.Round(durations.Average());
+        }
+        if (features.Contains("status"))
+            metrics["status"] = new JsonObject
+            {
+                ["open"] = cases.Count(c => c.Status == CaseStatus.Open),
+                ["inProgress"] = cases.Count(c => c.Status == CaseStatus.InProgress),
+                ["closed"] = cases.Count(c => c.Status == CaseStatus.Closed),
+            };
+        return TypedResults.Ok(metrics);
+    }
+
+    /// <summary>Up to 1,000 cases by id; unknown ids are reported beside the cases found, as Kibana's bulk get does.</summary>
+    static async Task<Ok<BulkGetResponse>> BulkGet(HttpContext http, CaseStore store, CancellationToken ct)
+    {
+        var body = await RequestJson.ReadObject(http.Request, ct);
+        RequestJson.RejectUnknownKeys(body, ["ids"]);
+        var ids = RequestJson.Bind(body["ids"], CasesJsonContext.Default.ListString, "ids") ?? throw CasesException.InvalidValue("ids", null);
+        if (ids.Count == 0) throw CasesException.BadRequest("The length of the field ids is too short. Array must be of length >= 1.");
+        CaseValidation.MaxItems("ids", ids.Count, BulkGetMax);
+
+        var space = Space.Of(http);
+        var found = new StoredCase?[ids.Count];
+        await Parallel.ForAsync(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (i, token) =>
+            found[i] = CaseRequests.IsCaseId(ids[i]) ? await store.Get(space, ids[i], token) : null);
+
+        var cases = found.OfType<StoredCase>().Select(s => CaseResponse.From(s.Record)).ToList();
+        var errors = ids.Where((_, i) => found[i] is null)
+            .Select(id => new BulkGetError("Not Found", $"Saved object [cases/{id}] not found", 404, id)).ToList();
+        return TypedResults.Ok(new BulkGetResponse(cases, errors));
+    }
+
+    static async Task<IEnumerable<Case>> OwnedCases(HttpContext http, CaseIndex index, CancellationToken ct)
+    {
+        var owners = QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All);
+        var cases = await index.Cases(Space.Of(http), ct);
+        return cases.Select(r => r.Case).Where(c => owners.Count == 0 || owners.Contains(c.Owner));
+    }
+}
