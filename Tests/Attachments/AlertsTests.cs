@@ -151,4 +151,19 @@ public sealed class AlertsTests(CasesAppFixture app) : IClassFixture<CasesAppFix
         retype["version"] = other["version"]!.DeepClone();
         await (await app.Http.PatchAsync(Api($"/cases/{caseId}/comments"), System.Net.Http.Json.JsonContent.Create(retype))).Error(HttpStatusCode.BadRequest, "You cannot change the type of the comment.");
     }
+
+    [Fact]
+    public async Task Concurrent_attachments_of_overlapping_alerts_count_each_alert_once()
+    {
+        var c = await app.CreateCase(space);
+        var caseId = c.Id();
+        var requests = Enumerable.Range(0, 6).Select(i => app.AttachOk(space, caseId, Alerts(Ids("ov-", i * 10, 30))));
+        await Task.WhenAll(requests);
+        var read = await app.Get(space, $"/cases/{caseId}");
+        Assert.Equal(80, read["totalAlerts"]!.GetValue<int>());
+        Assert.Equal(c["version"]!.GetValue<string>(), read["version"]!.GetValue<string>());
+        var listed = (await app.Get(space, $"/cases/{caseId}/alerts")).AsArray().Select(a => a!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(80, listed.Count);
+        Assert.Equal(80, listed.Distinct().Count());
+    }
 }
