@@ -60,8 +60,7 @@ public static class AttachmentLimits
     public const int StateJsonMax = 200_000;
     /// <summary>
     /// Alerts written in one entity-group transaction (at most 100 operations): each alert has an index row, plus the
-    /// attachment, the case row and its change-log row, up to two user actions and the observables row. Larger requests
-    /// become several attachments.
+    /// attachment, the case row, up to two user actions and the observables row. Larger requests become several attachments.
     /// </summary>
     public const int AlertsPerTransaction = 90;
     public const int IdMax = 512;

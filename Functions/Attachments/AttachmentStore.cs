@@ -19,7 +19,7 @@ public sealed record StoredAttachment(Attachment Attachment, ETag ETag);
 public sealed record AttachmentChange(CaseRecord Next, IReadOnlyList<UserAction> Actions, IReadOnlyList<TableTransactionAction> Rows);
 
 /// <summary>Reads attachments and commits attachment changes together with the case counters and user actions.</summary>
-public sealed class AttachmentStore(CasesTables tables, Find.CaseIndex index)
+public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
 {
     public async Task<StoredAttachment?> Get(string space, string caseId, string id, CancellationToken ct)
     {
@@ -80,12 +80,12 @@ public sealed class AttachmentStore(CasesTables tables, Find.CaseIndex index)
         batch.AddRange(change.Rows);
         batch.AddRange(change.Actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
-        // The space's change log, so every instance's find view sees the new counters and updated_at (Find/CaseIndex.cs).
-        batch.Add(new TableTransactionAction(TableTransactionActionType.Add, CaseRows.Change(space, change.Next, change.Next.Case.UpdatedAt ?? change.Next.Case.CreatedAt)));
+        // Announced in the space's change log first, so every instance's find view re-reads the case (new counters, updated_at).
+        await changes.Note(space, change.Next.Case.Id, change.Next.Case.UpdatedAt ?? change.Next.Case.CreatedAt, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
-            index.Saved(space, change.Next);
+            changes.Saved(space, change.Next);
             return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)

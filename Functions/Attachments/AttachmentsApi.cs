@@ -171,7 +171,7 @@ public static partial class AttachmentsApi
             {
                 var all = await store.List(space, caseId, ct);
                 var batch = new List<StoredAttachment>();
-                var operations = 2; // the case row and its change-log row
+                var operations = 1; // the case row
                 foreach (var a in all)
                 {
                     var cost = 2 + a.Attachment.AlertIds.Count;

@@ -10,7 +10,7 @@ namespace Cases.Functions.Cases;
 public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
-public sealed class CaseStore(CasesTables tables, Find.CaseIndex index)
+public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes)
 {
     /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
     public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
@@ -32,14 +32,14 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index)
     {
         var numbering = await tables.Numbering();
         await numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, record.Case), TableUpdateMode.Replace, ct);
+        await changes.Note(space, record.Case.Id, created.CreatedAt, ct);
         var table = await tables.Cases();
         await table.SubmitTransactionAsync(
         [
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, record, 1)),
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, created, CaseRows.UserActionKey(created, 0))),
-            new TableTransactionAction(TableTransactionActionType.Add, CaseRows.Change(space, record, created.CreatedAt)),
         ], ct);
-        index.Saved(space, record);
+        changes.Saved(space, record);
     }
 
     /// <summary>Writes the new state and its actions if the row is still as read; false if it changed meanwhile.</summary>
@@ -50,11 +50,11 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index)
         var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, row, current.ETag) };
         batch.AddRange(actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
-        batch.Add(new TableTransactionAction(TableTransactionActionType.Add, CaseRows.Change(space, next, next.Case.UpdatedAt ?? next.Case.CreatedAt)));
+        await changes.Note(space, next.Case.Id, next.Case.UpdatedAt ?? next.Case.CreatedAt, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
-            index.Saved(space, next);
+            changes.Saved(space, next);
             return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 412)
@@ -78,6 +78,7 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index)
         }
         var caseId = current.Record.Case.Id;
         var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { ["Deleted"] = true };
+        await changes.Note(space, caseId, deleted.CreatedAt, ct);
         for (var attempt = 1; !current.Deleted; attempt++)
         {
             try
@@ -86,7 +87,6 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index)
                 [
                     new TableTransactionAction(TableTransactionActionType.UpdateMerge, tombstone, current.ETag),
                     new TableTransactionAction(TableTransactionActionType.UpsertReplace, CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(caseId))),
-                    new TableTransactionAction(TableTransactionActionType.Add, CaseRows.DeletedChange(space, caseId, deleted.CreatedAt)),
                 ], ct);
                 break;
             }
@@ -96,7 +96,7 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index)
                 current = await Get(space, caseId, ct, includeDeleted: true) ?? throw new InvalidOperationException($"Case {caseId} vanished while being deleted.");
             }
         }
-        index.Removed(space, caseId);
+        changes.Removed(space, caseId);
         await Purge(table, space, caseId, ct);
     }
 
@@ -121,21 +121,7 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index)
             }
         }
         if (batch.Count > 0) await table.SubmitTransactionAsync(batch, ct);
-        await DeleteChangesOf(table, space, caseId, ct);
         await table.DeleteEntityAsync(space, CaseRows.CaseKey(caseId), ETag.All, ct);
-    }
-
-    /// <summary>
-    /// The change log's copies of a deleted case go too (only its content-free "deleted" entry stays, for other
-    /// instances' views to see); the log is short, since CaseIndex compacts it.
-    /// </summary>
-    static async Task DeleteChangesOf(TableClient table, string space, string caseId, CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {space} and RowKey ge {CaseRows.ChangePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.ChangePrefix)} and CaseId eq {caseId}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Deleted"], cancellationToken: ct))
-            if (row.GetBoolean("Deleted") != true)
-                await table.DeleteEntityAsync(space, row.RowKey, ETag.All, ct);
     }
 
     /// <summary>The case that holds a number in a space, if any.</summary>

@@ -33,6 +33,8 @@ public static class CasesApp
         builder.Services.AddSingleton<CasesTables>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseIndex>();
+        builder.Services.AddSingleton<ChangeLog>();
+        builder.Services.AddSingleton<ViewSnapshots>();
         builder.Services.AddSingleton<UserActionStore>();
         builder.Services.AddSingleton<ConfigurationStore>();
         builder.Services.AddSingleton<CallerIdentity>();
