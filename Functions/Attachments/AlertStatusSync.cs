@@ -27,12 +27,8 @@ public sealed class AlertSyncOptions
 public sealed class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyncOptions> options, AttachmentStore attachments)
 {
     public const int AlertsPerMessage = 200;
-    readonly Lazy<Task<QueueClient>> queue = new(async () =>
-    {
-        var client = queues.GetQueueClient(options.Value.StatusQueue);
-        await client.CreateIfNotExistsAsync();
-        return client;
-    });
+    readonly QueueClient client = queues.GetQueueClient(options.Value.StatusQueue);
+    volatile bool queueExists;
 
     /// <summary>Kibana's mapping of case status to the alerts' workflow status.</summary>
     public static string AlertStatus(string caseStatus) => caseStatus switch
@@ -58,7 +54,7 @@ public sealed class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyn
     async Task Publish(string space, Case after, IReadOnlyList<(string First, string Second)> alerts, CancellationToken ct)
     {
         if (alerts.Count == 0) return;
-        var client = await queue.Value;
+        await EnsureQueue(ct);
         foreach (var chunk in alerts.Chunk(AlertsPerMessage))
         {
             var message = new JsonObject
@@ -73,5 +69,23 @@ public sealed class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyn
             };
             await client.SendMessageAsync(message.ToJsonString(), ct);
         }
+    }
+
+    /// <summary>
+    /// Creates the queue on first use (Azurite, fresh accounts). In Azure the infrastructure creates it, and an identity
+    /// with only message rights may not create queues: that refusal is not an error. A failure is retried next time.
+    /// </summary>
+    async Task EnsureQueue(CancellationToken ct)
+    {
+        if (queueExists) return;
+        try
+        {
+            await client.CreateIfNotExistsAsync(cancellationToken: ct);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 403)
+        {
+            // No right to create queues: the deployment created it (infra/main.bicep).
+        }
+        queueExists = true;
     }
 }
