@@ -102,6 +102,8 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes)
 
     async Task Purge(TableClient table, string space, string caseId, CancellationToken ct)
     {
+        // Index rows live outside the case's prefix and are found through its attachments, so they go first.
+        await Attachments.AlertIndex.Purge(table, space, caseId, ct);
         // The number's lookup row goes first, while the case row still tells which number it had.
         var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
         if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)
