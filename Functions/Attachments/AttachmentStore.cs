@@ -81,7 +81,7 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
         batch.AddRange(change.Actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
         // Announced in the space's change log first, so every instance's find view re-reads the case (new counters, updated_at).
-        await changes.Note(space, change.Next.Case.Id, change.Next.Case.UpdatedAt ?? change.Next.Case.CreatedAt, ct);
+        await changes.Note(space, change.Next.Case.Id, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);

@@ -32,7 +32,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes)
     {
         var numbering = await tables.Numbering();
         await numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, record.Case), TableUpdateMode.Replace, ct);
-        await changes.Note(space, record.Case.Id, created.CreatedAt, ct);
+        await changes.Note(space, record.Case.Id, ct);
         var table = await tables.Cases();
         await table.SubmitTransactionAsync(
         [
@@ -50,7 +50,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes)
         var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, row, current.ETag) };
         batch.AddRange(actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
-        await changes.Note(space, next.Case.Id, next.Case.UpdatedAt ?? next.Case.CreatedAt, ct);
+        await changes.Note(space, next.Case.Id, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
@@ -78,7 +78,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes)
         }
         var caseId = current.Record.Case.Id;
         var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { ["Deleted"] = true };
-        await changes.Note(space, caseId, deleted.CreatedAt, ct);
+        await changes.Note(space, caseId, ct);
         for (var attempt = 1; !current.Deleted; attempt++)
         {
             try

@@ -104,6 +104,17 @@ public sealed partial class CaseIndex
         }
     }
 
+    /// <summary>Brings the space's view up to date and writes its snapshot now (the timer's upkeep, see SnapshotUpkeep).</summary>
+    public async Task<int> Snapshot(string space, CancellationToken ct)
+    {
+        var view = spaces.GetOrAdd(space, _ => new SpaceView());
+        await Refresh(space, view, ct);
+        var cases = view.Cases.Values.ToList();
+        view.SnapshotAt = Stopwatch.GetTimestamp();
+        await snapshots.Write(space, cases, view.CursorTicks, ct);
+        return cases.Count;
+    }
+
     /// <summary>In the background: a slow or failed snapshot only means the next new instance scans instead.</summary>
     async Task WriteSnapshot(string space, List<CaseRecord> cases, long cursorTicks)
     {

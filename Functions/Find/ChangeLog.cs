@@ -12,15 +12,16 @@ namespace Cases.Functions.Find;
 /// <em>before</em> the write it announces: a write that then fails leaves a harmless false alarm (the reader re-reads
 /// the case and finds it unchanged), while a write can never go unannounced. Rows carry no content, only the case id.
 /// </summary>
-public sealed class ChangeLog(CasesTables tables)
+public sealed class ChangeLog(CasesTables tables, TimeProvider time)
 {
     /// <summary>Writes made by this instance, for its own view to show at once.</summary>
     public event Action<string, string, CaseRecord?>? Local;
 
-    public async Task Note(string space, string caseId, DateTimeOffset at, CancellationToken ct)
+    /// <summary>Announces a write about to happen, keyed by the time it is written (not the case's own dates).</summary>
+    public async Task Note(string space, string caseId, CancellationToken ct)
     {
         var table = await tables.Changes();
-        await table.AddEntityAsync(new TableEntity(space, $"{Key(at.UtcTicks)}_{caseId}_{Guid.NewGuid():N}") { ["CaseId"] = caseId }, ct);
+        await table.AddEntityAsync(new TableEntity(space, $"{Key(time.GetUtcNow().UtcTicks)}_{caseId}_{Guid.NewGuid():N}") { ["CaseId"] = caseId }, ct);
     }
 
     public void Saved(string space, CaseRecord record) => Local?.Invoke(space, record.Case.Id, record);

@@ -44,6 +44,16 @@ public sealed class ViewSnapshots(CasesTables tables)
         return (entries.Select(e => new CaseRecord(e.Case, e.Version, 0, 0, null)).ToList(), cursor);
     }
 
+    /// <summary>The spaces that have a snapshot.</summary>
+    public async Task<List<string>> Spaces(CancellationToken ct)
+    {
+        var table = await tables.Views();
+        var spaces = new List<string>();
+        await foreach (var head in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"head"}"), select: ["PartitionKey"], cancellationToken: ct))
+            spaces.Add(head.PartitionKey);
+        return spaces;
+    }
+
     public async Task Write(string space, IEnumerable<CaseRecord> cases, long cursorTicks, CancellationToken ct)
     {
         var table = await tables.Views();
