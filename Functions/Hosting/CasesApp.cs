@@ -1,4 +1,5 @@
 using Cases.Functions.Cases;
+using Cases.Functions.Health;
 using Cases.Functions.Identity;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
@@ -38,6 +39,7 @@ public static class CasesApp
         // The Functions host waits for any answer on GET / before forwarding traffic; it is also the liveness probe.
         app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription();
         app.MapOpenApi("/api/openapi.json");
+        app.MapHealthApi();
         app.MapInEverySpace(api =>
         {
             api.MapCasesApi();

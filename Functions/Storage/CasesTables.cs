@@ -11,9 +11,19 @@ namespace Cases.Functions.Storage;
 /// </summary>
 public sealed class CasesTables(TableServiceClient service, IOptions<StorageOptions> options)
 {
-    readonly Lazy<Task<TableClient>> cases = new(() => Create(service, options.Value.TablePrefix + "cases"));
+    Task<TableClient>? cases;
 
-    public Task<TableClient> Cases() => cases.Value;
+    /// <summary>The cases table, created once per process; a failed attempt (storage down) is retried by the next caller.</summary>
+    public Task<TableClient> Cases()
+    {
+        var current = cases;
+        if (current is null || current.IsFaulted || current.IsCanceled)
+        {
+            var fresh = Create(service, options.Value.TablePrefix + "cases");
+            current = Interlocked.CompareExchange(ref cases, fresh, current) == current ? fresh : cases!;
+        }
+        return current;
+    }
 
     public IEnumerable<string> TableNames => [options.Value.TablePrefix + "cases"];
 
@@ -22,11 +32,12 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
         var table = service.GetTableClient(name);
         try
         {
-            await table.CreateIfNotExistsAsync();
+            // Not CreateIfNotExistsAsync: it serializes its request by reflection, which Native AOT does not allow.
+            await table.CreateAsync();
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            // Created concurrently by another instance: fine.
+            // Exists already (or was created concurrently by another instance): fine.
         }
         return table;
     }
