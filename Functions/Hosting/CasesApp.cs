@@ -1,4 +1,5 @@
 using Cases.Functions.Cases;
+using Cases.Functions.Files;
 using Cases.Functions.Find;
 using Cases.Functions.Identity;
 using Cases.Functions.Numbering;
@@ -29,6 +30,11 @@ public static class CasesApp
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => StorageAccount.CreateTableService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CasesTables>();
+        builder.Services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section)
+            .Validate(o => o.IsValid(), FilesOptions.Rule).ValidateOnStart();
+        builder.Services.AddSingleton(sp => StorageAccount.CreateBlobService(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<FileBlobs>();
+        builder.Services.AddSingleton<FileStore>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseIndex>();
         builder.Services.AddSingleton<UserActionStore>();
@@ -52,6 +58,7 @@ public static class CasesApp
             api.MapNumberingApi();
             api.MapFindApi();
             api.MapConfigurationApi();
+            api.MapFilesApi();
         });
         return app;
     }

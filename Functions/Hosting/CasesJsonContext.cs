@@ -6,6 +6,7 @@ using Cases.Domain.Cases;
 using Cases.Domain.Settings;
 using Cases.Domain.Users;
 using Cases.Functions.Cases;
+using Cases.Functions.Files;
 using Cases.Functions.Settings;
 using Cases.Functions.UserActions;
 
@@ -38,6 +39,9 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(List<CaseUser>))]
 [JsonSerializable(typeof(JsonArray))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(FileResponse))]
+[JsonSerializable(typeof(FilesPage))]
+[JsonSerializable(typeof(CasesByHash))]
 public sealed partial class CasesJsonContext : JsonSerializerContext
 {
     /// <summary>
