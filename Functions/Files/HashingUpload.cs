@@ -76,6 +76,7 @@ public static class HashingUpload
         {
             await stop.CancelAsync();
             try { await Task.WhenAll(inFlight); } catch { /* the first failure is the one reported */ }
+            if (blockIds.Count > 0) await DiscardStagedBlocks(blob);
             throw;
         }
 
@@ -87,6 +88,23 @@ public static class HashingUpload
         }, ct);
         return new StoredContent(size, Convert.ToHexStringLower(md5Bytes), Convert.ToHexStringLower(sha1.GetHashAndReset()),
             Convert.ToHexStringLower(sha256.GetHashAndReset()), md5Bytes);
+    }
+
+    /// <summary>
+    /// The service drops uncommitted blocks within days anyway; committing an empty list and deleting the blob drops them
+    /// now. The empty blob this makes for a moment has no table row, so no reader can reach it.
+    /// </summary>
+    static async Task DiscardStagedBlocks(BlockBlobClient blob)
+    {
+        try
+        {
+            await blob.CommitBlockListAsync([], cancellationToken: CancellationToken.None);
+            await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        }
+        catch (Azure.RequestFailedException)
+        {
+            // Best effort: left to the service's own clean-up and to the orphan sweep.
+        }
     }
 
     /// <summary>Reads until the buffer is full or the body ends, so every block but the last is exactly BlockSize.</summary>

@@ -56,7 +56,7 @@ public class CasesAppFixture : IAsyncLifetime
         var service = App.Services.GetRequiredService<TableServiceClient>();
         foreach (var name in App.Services.GetRequiredService<CasesTables>().TableNames)
             await service.DeleteTableAsync(name);
-        await App.Services.GetRequiredService<Cases.Functions.Files.FileBlobs>().DeleteContainer();
+        await App.Services.GetRequiredService<global::Cases.Functions.Files.FileBlobs>().DeleteContainer();
         await App.DisposeAsync();
     }
 
