@@ -6,3 +6,4 @@ int Arg(string name, int fallback) =>
     args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v && int.TryParse(v, out var n) ? n : fallback;
 
 if (what is "numbering" or "all") await NumberingBench.Run(Arg("--cases", 50_000));
+if (what is "files" or "all") await FilesBench.Run(Arg("--repeats", 3));

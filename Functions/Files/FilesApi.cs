@@ -56,7 +56,7 @@ public static partial class FilesApi
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
             bodyLimit.MaxRequestBodySize = limits.MaxFileBytes + MultipartOverhead;
 
-        Uploaded? uploaded = null;
+        string? discard = null; // the blob to take back if anything fails before the table commit
         try
         {
             var (part, formName) = await UploadSource.Read(http.Request, async (fileName, declaredType, body, earlyName) =>
@@ -67,11 +67,14 @@ public static partial class FilesApi
                 var fileId = Guid.NewGuid().ToString();
                 var blobName = FileBlobs.Name(space, caseId, fileId);
                 var blob = await blobs.Block(blobName, ct);
+                discard = blobName;
                 var metadata = new Dictionary<string, string> { ["space"] = space, ["caseId"] = caseId, ["fileId"] = fileId };
-                var content = await HashingUpload.Run(body, blob, mimeType, FileRules.MaxBytes(mimeType, limits),
-                    () => FileRules.TooLarge(mimeType, limits), metadata, ct);
-                uploaded = new Uploaded(fileId, blobName, fileName, mimeType, content);
-                return uploaded;
+                var maxBytes = FileRules.MaxBytes(mimeType, limits);
+                var content = http.Request.HasFormContentType || http.Request.ContentLength is not { } length || length == 0
+                    ? await HashingUpload.Run(body, blob, mimeType, maxBytes, () => FileRules.TooLarge(mimeType, limits), metadata,
+                        limits.UploadBlockBytes, limits.UploadBlocksInFlight, ct)
+                    : await SinglePutUpload.Run(body, length, blob, mimeType, maxBytes, () => FileRules.TooLarge(mimeType, limits), metadata, ct);
+                return new Uploaded(fileId, blobName, fileName, mimeType, content);
             }, ct);
 
             var (baseName, ext) = FileRules.Split(part.FileName);
@@ -80,7 +83,7 @@ public static partial class FilesApi
             var action = new UserAction(Guid.NewGuid().ToString(), caseId, "create", "comment",
                 new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
             await store.Attach(space, file, action, ct);
-            uploaded = null; // committed: the blob is the file's now
+            discard = null; // committed: the blob is the file's now
 
             await Sweep(store, space, caseId, logs);
             var stored = await CasesApi.Load(cases, space, caseId, ct);
@@ -91,8 +94,8 @@ public static partial class FilesApi
         finally
         {
             // Anything that failed after the blob was committed (a refusal, the table, the client going away) takes it back.
-            if (uploaded is { } orphan)
-                try { await blobs.Delete(orphan.BlobName, CancellationToken.None); }
+            if (discard is not null)
+                try { await blobs.Delete(discard, CancellationToken.None); }
                 catch (Exception ex) { LogSweepFailed(logs.CreateLogger("Cases.Files"), ex, caseId); } // left for the sweep
         }
     }

@@ -8,5 +8,11 @@ public sealed class FilesOptions : FileLimits
     public const string Section = "Cases:Files";
 
     /// <summary>A committed blob without its table row is an orphan (a crash between the two commits) once it is this old.</summary>
+    /// <summary>Upload block size: bigger blocks mean fewer storage round trips, more memory per upload (size x in flight).</summary>
+    public int UploadBlockBytes { get; set; } = HashingUpload.DefaultBlockSize;
+
+    /// <summary>Blocks being sent to storage while the next one is read and hashed.</summary>
+    public int UploadBlocksInFlight { get; set; } = HashingUpload.DefaultInFlight;
+
     public TimeSpan OrphanAge { get; set; } = TimeSpan.FromMinutes(10);
 }

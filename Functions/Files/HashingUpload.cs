@@ -20,11 +20,11 @@ public sealed record StoredContent(long Size, string Md5, string Sha1, string Sh
 /// </summary>
 public static class HashingUpload
 {
-    public const int BlockSize = 2 * 1024 * 1024;
-    const int MaxInFlight = 3;
+    public const int DefaultBlockSize = 4 * 1024 * 1024;
+    public const int DefaultInFlight = 3;
 
     public static async Task<StoredContent> Run(Stream source, BlockBlobClient blob, string mimeType, long maxBytes,
-        Func<CasesException> tooLarge, IDictionary<string, string> metadata, CancellationToken ct)
+        Func<CasesException> tooLarge, IDictionary<string, string> metadata, int blockSize, int maxInFlight, CancellationToken ct)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
@@ -37,8 +37,8 @@ public static class HashingUpload
         {
             while (true)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
-                var length = await Fill(source, buffer, ct);
+                var buffer = ArrayPool<byte>.Shared.Rent(blockSize);
+                var length = await Fill(source, buffer, blockSize, ct);
                 if (size == 0 && !ContentSniffer.Matches(mimeType, buffer.AsSpan(0, Math.Min(length, ContentSniffer.PrefixLength))))
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -62,13 +62,13 @@ public static class HashingUpload
                 var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(blockIds.Count.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)));
                 blockIds.Add(id);
                 inFlight.Add(Stage(blob, id, buffer, length, stop.Token));
-                if (inFlight.Count >= MaxInFlight)
+                if (inFlight.Count >= maxInFlight)
                 {
                     var done = await Task.WhenAny(inFlight);
                     inFlight.Remove(done);
                     await done; // surfaces a failed stage now rather than at the end
                 }
-                if (length < BlockSize) break;
+                if (length < blockSize) break;
             }
             await Task.WhenAll(inFlight);
         }
@@ -107,13 +107,13 @@ public static class HashingUpload
         }
     }
 
-    /// <summary>Reads until the buffer is full or the body ends, so every block but the last is exactly BlockSize.</summary>
-    static async Task<int> Fill(Stream source, byte[] buffer, CancellationToken ct)
+    /// <summary>Reads until the buffer is full or the body ends, so every block but the last is exactly the block size.</summary>
+    static async Task<int> Fill(Stream source, byte[] buffer, int blockSize, CancellationToken ct)
     {
         var filled = 0;
-        while (filled < BlockSize)
+        while (filled < blockSize)
         {
-            var read = await source.ReadAsync(buffer.AsMemory(filled, BlockSize - filled), ct);
+            var read = await source.ReadAsync(buffer.AsMemory(filled, blockSize - filled), ct);
             if (read == 0) break;
             filled += read;
         }

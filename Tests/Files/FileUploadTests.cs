@@ -28,7 +28,7 @@ public class FileUploadTests(CasesAppFixture app) : IClassFixture<CasesAppFixtur
 
     public static TheoryData<int> AwkwardSizes => new()
     {
-        0, 1, HashingUpload.BlockSize - 1, HashingUpload.BlockSize, HashingUpload.BlockSize + 1, 2 * HashingUpload.BlockSize + 1, 5 * 1024 * 1024 + 3,
+        0, 1, HashingUpload.DefaultBlockSize - 1, HashingUpload.DefaultBlockSize, HashingUpload.DefaultBlockSize + 1, 2 * HashingUpload.DefaultBlockSize + 1, 5 * 1024 * 1024 + 3,
     };
 
     [Theory]
