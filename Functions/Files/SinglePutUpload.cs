@@ -79,15 +79,14 @@ public static class SinglePutUpload
                 Metadata = metadata,
             }, stop.Token);
         }
-        catch when (producing.IsFaulted || producing.IsCanceled)
-        {
-            await producing; // the reading side's error is the one that explains it
-            throw;
-        }
         catch
         {
             await stop.CancelAsync();
-            try { await producing; } catch { /* reported below */ }
+            // If the reading side failed (a limit, a cut-off body), its error is the one that explains it; the storage
+            // client's is only the echo.
+            try { await producing; }
+            catch (Exception reason) when (reason is not OperationCanceledException) { throw; }
+            catch (OperationCanceledException) { /* cancelled because the storage side failed */ }
             throw;
         }
         await producing;

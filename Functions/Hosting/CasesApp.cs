@@ -31,7 +31,7 @@ public static class CasesApp
         builder.Services.AddSingleton(sp => StorageAccount.CreateTableService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CasesTables>();
         builder.Services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section)
-            .Validate(o => o.IsValid() && o.UploadBlockBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && o.UploadBlocksInFlight is >= 1 and <= 16, FilesOptions.Rule).ValidateOnStart();
+            .Validate(o => o.IsValid(), FilesOptions.Rule).Validate(o => o.IsValidUpload(), FilesOptions.UploadRule).ValidateOnStart();
         builder.Services.AddSingleton(sp => StorageAccount.CreateBlobService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<FileBlobs>();
         builder.Services.AddSingleton<FileStore>();
