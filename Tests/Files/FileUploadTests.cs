@@ -278,6 +278,24 @@ public class FileUploadTests(CasesAppFixture app) : IClassFixture<CasesAppFixtur
         Assert.Equal(1, actions["total"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Uploads_racing_the_case_deletion_leave_nothing_behind()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        var uploads = Enumerable.Range(0, 4).Select(i => i % 2 == 0
+            ? app.UploadRaw(space, caseId, $"f{i}.gz", "application/gzip", FilesClient.Gzip(3 * 1024 * 1024, i))
+            : app.UploadForm(space, caseId, $"f{i}.gz", "application/gzip", FilesClient.Gzip(3 * 1024 * 1024, i))).ToList();
+        await Task.Delay(50);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Http.DeleteAsync(CasesAppFixture.Api(space, $"/cases?ids={caseId}"))).StatusCode);
+        foreach (var upload in await Task.WhenAll(uploads))
+            Assert.True(upload.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{upload.StatusCode}: {await upload.Content.ReadAsStringAsync()}");
+        // An upload that committed before the deletion is purged with the case; one that lost the race took its blob back.
+        for (var i = 0; i < 30 && (await app.Blobs(space, caseId)).Count > 0; i++) await Task.Delay(100);
+        Assert.Empty(await app.Blobs(space, caseId));
+        Assert.DoesNotContain(await app.ExtraRows(space), k => k.StartsWith("file_") || k.StartsWith("fhash_") || k.StartsWith("item_"));
+    }
+
     static byte[] Png(int size)
     {
         var bytes = new byte[size];
