@@ -16,6 +16,11 @@ public sealed class BenchApp : IAsyncDisposable
     public required WebApplication App { get; init; }
     public required HttpClient Http { get; init; }
 
+    /// <summary>False for a second instance over another's tables.</summary>
+    public bool OwnsTables { get; init; } = true;
+
+    public string TablePrefix => App.Configuration["Cases:Storage:TablePrefix"]!;
+
     public static async Task<BenchApp> Start(params (string Key, string Value)[] settings)
     {
         var app = CasesApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
@@ -31,13 +36,18 @@ public sealed class BenchApp : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new BenchApp { App = app, Http = new HttpClient { BaseAddress = new Uri(address) } };
+        return new BenchApp
+        {
+            App = app, Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) },
+            OwnsTables = !settings.Any(s => s.Key == "Cases:Storage:TablePrefix"),
+        };
     }
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <summary>Seeds cases through the store (the code the API runs), many at once, and prints progress.</summary>
-    public async Task Seed(string space, int count, Func<int, NewCase> input, Func<int, DateTimeOffset> createdAt, int parallelism = 32)
+    public async Task Seed(string space, int count, Func<int, NewCase> input, Func<int, DateTimeOffset> createdAt,
+        Func<int, Case, Case>? transform = null, int parallelism = 32)
     {
         var store = Service<CaseStore>();
         var users = Enumerable.Range(0, 20).Select(i => new CaseUser($"analyst{i}@example.com", $"Analyst {i}", $"analyst{i}")).ToArray();
@@ -46,7 +56,7 @@ public sealed class BenchApp : IAsyncDisposable
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
         {
             var (c, action) = CaseRules.Create(input(i), Guid.NewGuid().ToString(), users[i % users.Length], createdAt(i), () => Guid.NewGuid().ToString());
-            await store.Create(space, new CaseRecord(c, 1, 0, 0, null), action, ct);
+            await store.Create(space, new CaseRecord(transform?.Invoke(i, c) ?? c, 1, 0, 0, null), action, ct);
             if (Interlocked.Increment(ref done) % 10_000 == 0)
                 Console.Error.WriteLine($"  seeded {done:N0} cases ({done / clock.Elapsed.TotalSeconds:N0}/s)");
         });
@@ -56,8 +66,9 @@ public sealed class BenchApp : IAsyncDisposable
     {
         Http.Dispose();
         var service = Service<Azure.Data.Tables.TableServiceClient>();
-        foreach (var name in Service<Cases.Functions.Storage.CasesTables>().TableNames)
-            await service.DeleteTableAsync(name);
+        if (OwnsTables)
+            foreach (var name in Service<Cases.Functions.Storage.CasesTables>().TableNames)
+                await service.DeleteTableAsync(name);
         await App.StopAsync();
         await App.DisposeAsync();
     }

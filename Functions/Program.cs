@@ -12,7 +12,8 @@ if (args is ["--assign-numbers", ..])
 {
     var app = CasesApp.Build(args[1..], b => b.Configuration["Cases:Numbering:RunInProcess"] = "false");
     var report = await app.Services.GetRequiredService<Cases.Functions.Numbering.CaseNumberer>().Run(CancellationToken.None);
-    foreach (var line in report.Lines) Console.WriteLine(line);
+    var upkept = await app.Services.GetRequiredService<Cases.Functions.Find.SnapshotUpkeep>().Run(report.Spaces, CancellationToken.None);
+    foreach (var line in report.Lines.Concat(upkept)) Console.WriteLine(line);
     return;
 }
 

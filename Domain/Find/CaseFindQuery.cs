@@ -27,5 +27,10 @@ public sealed record CaseFindQuery
     /// <summary>Custom field filter: key → accepted values (as JSON text: "\"x\"", "true", "42", "null").</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> CustomFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>True when nothing but owners (and status) narrows the cases, so per-owner running totals answer counts.</summary>
+    public bool FiltersOnlyByOwner =>
+        Severities.Count == 0 && Tags.Count == 0 && Assignees.Count == 0 && Reporters.Count == 0 && Categories.Count == 0 &&
+        string.IsNullOrWhiteSpace(Search) && From is null && To is null && CustomFields.Count == 0;
+
     public static readonly string[] SortFields = ["createdAt", "updatedAt", "closedAt", "title", "category", "status", "severity"];
 }

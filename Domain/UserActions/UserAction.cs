@@ -20,7 +20,7 @@ public static class UserActionTypes
     public static readonly string[] All =
     [
         "assignees", "comment", "connector", "description", "pushed", "tags", "title", "status", "settings",
-        "severity", "create_case", "delete_case", "category", "customFields",
+        "severity", "create_case", "delete_case", "category", "customFields", "observables",
     ];
 
     /// <summary>Filters the find route accepts besides the types themselves.</summary>

@@ -17,9 +17,7 @@ namespace Cases.Functions.Cases;
 /// <item><c>item_{caseId}_ua_{ticks}{n}_{actionId}</c>: its user actions, in time order; every row a case owns starts <c>item_{caseId}_</c>;</item>
 /// <item><c>deleted_{caseId}</c>: the delete_case user action, kept as an audit record after the case is gone;</item>
 /// <item><c>numbering</c>: the space's last case number and how far the numbering job got (Numbering/CaseNumberer.cs);</item>
-/// <item><c>number_{n}</c>: which case holds number n, for looking a case up by its number;</item>
-/// <item><c>chg_{ticks}_{caseId}_{n}</c>: the space's change log, the case as written (or deleted), so that every
-/// instance's in-memory view of the space (Find/CaseIndex.cs) can catch up with one range query.</item>
+/// <item><c>number_{n}</c>: which case holds number n, for looking a case up by its number.</item>
 /// </list>
 /// </summary>
 public static class CaseRows
@@ -31,24 +29,6 @@ public static class CaseRows
     public static string UserActionPrefix(string caseId) => $"item_{caseId}_ua_";
     public static string DeletedKey(string caseId) => $"deleted_{caseId}";
     public const string NumberingKey = "numbering";
-    public const string ChangePrefix = "chg_";
-
-    public static string ChangeKey(long ticks) => ChangePrefix + ticks.ToString("D19", CultureInfo.InvariantCulture);
-
-    /// <summary>A change-log row: the case as written. The random tail keeps two writes in one tick apart.</summary>
-    public static TableEntity Change(string space, CaseRecord record, DateTimeOffset at)
-    {
-        var entity = new TableEntity(space, $"{ChangeKey(at.UtcTicks)}_{record.Case.Id}_{Guid.NewGuid():N}")
-        {
-            ["CaseId"] = record.Case.Id,
-            ["Version"] = record.Version,
-        };
-        ChunkedText.Write(entity, "Doc", JsonSerializer.Serialize(record.Case, CasesJsonContext.Default.Case));
-        return entity;
-    }
-
-    public static TableEntity DeletedChange(string space, string caseId, DateTimeOffset at) =>
-        new(space, $"{ChangeKey(at.UtcTicks)}_{caseId}_{Guid.NewGuid():N}") { ["CaseId"] = caseId, ["Deleted"] = true };
     public static string NumberKey(long number) => $"number_{number.ToString("D12", CultureInfo.InvariantCulture)}";
 
     /// <summary>The exclusive upper bound of a row-key range that starts with <paramref name="prefix"/>.</summary>

@@ -10,7 +10,7 @@ namespace Cases.Functions.Cases;
 public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
-public sealed class CaseStore(CasesTables tables, Find.CaseIndex index, Files.FileStore files)
+public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.FileStore files)
 {
     /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
     public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
@@ -32,14 +32,14 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index, Files.Fi
     {
         var numbering = await tables.Numbering();
         await numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, record.Case), TableUpdateMode.Replace, ct);
+        await changes.Note(space, record.Case.Id, ct);
         var table = await tables.Cases();
         await table.SubmitTransactionAsync(
         [
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, record, 1)),
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, created, CaseRows.UserActionKey(created, 0))),
-            new TableTransactionAction(TableTransactionActionType.Add, CaseRows.Change(space, record, created.CreatedAt)),
         ], ct);
-        index.Saved(space, record);
+        changes.Saved(space, record);
     }
 
     /// <summary>Writes the new state and its actions if the row is still as read; false if it changed meanwhile.</summary>
@@ -50,11 +50,11 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index, Files.Fi
         var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, row, current.ETag) };
         batch.AddRange(actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
-        batch.Add(new TableTransactionAction(TableTransactionActionType.Add, CaseRows.Change(space, next, next.Case.UpdatedAt ?? next.Case.CreatedAt)));
+        await changes.Note(space, next.Case.Id, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
-            index.Saved(space, next);
+            changes.Saved(space, next);
             return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 412)
@@ -78,6 +78,7 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index, Files.Fi
         }
         var caseId = current.Record.Case.Id;
         var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { ["Deleted"] = true };
+        await changes.Note(space, caseId, ct);
         for (var attempt = 1; !current.Deleted; attempt++)
         {
             try
@@ -86,7 +87,6 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index, Files.Fi
                 [
                     new TableTransactionAction(TableTransactionActionType.UpdateMerge, tombstone, current.ETag),
                     new TableTransactionAction(TableTransactionActionType.UpsertReplace, CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(caseId))),
-                    new TableTransactionAction(TableTransactionActionType.Add, CaseRows.DeletedChange(space, caseId, deleted.CreatedAt)),
                 ], ct);
                 break;
             }
@@ -96,13 +96,15 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index, Files.Fi
                 current = await Get(space, caseId, ct, includeDeleted: true) ?? throw new InvalidOperationException($"Case {caseId} vanished while being deleted.");
             }
         }
-        index.Removed(space, caseId);
+        changes.Removed(space, caseId);
         await Purge(table, space, caseId, ct);
     }
 
     async Task Purge(TableClient table, string space, string caseId, CancellationToken ct)
     {
-        // Blobs and file index rows first, while the case's file rows still list them.
+        // Index rows live outside the case's prefix and are found through its attachments, so they go first.
+        await Attachments.AlertIndex.Purge(table, space, caseId, ct);
+        // Blobs and file index rows likewise, while the case's file rows still list them.
         await files.PurgeCase(space, caseId, ct);
         // The number's lookup row goes first, while the case row still tells which number it had.
         var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
@@ -121,21 +123,7 @@ public sealed class CaseStore(CasesTables tables, Find.CaseIndex index, Files.Fi
             }
         }
         if (batch.Count > 0) await table.SubmitTransactionAsync(batch, ct);
-        await DeleteChangesOf(table, space, caseId, ct);
         await table.DeleteEntityAsync(space, CaseRows.CaseKey(caseId), ETag.All, ct);
-    }
-
-    /// <summary>
-    /// The change log's copies of a deleted case go too (only its content-free "deleted" entry stays, for other
-    /// instances' views to see); the log is short, since CaseIndex compacts it.
-    /// </summary>
-    static async Task DeleteChangesOf(TableClient table, string space, string caseId, CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {space} and RowKey ge {CaseRows.ChangePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.ChangePrefix)} and CaseId eq {caseId}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Deleted"], cancellationToken: ct))
-            if (row.GetBoolean("Deleted") != true)
-                await table.DeleteEntityAsync(space, row.RowKey, ETag.All, ct);
     }
 
     /// <summary>The case that holds a number in a space, if any.</summary>

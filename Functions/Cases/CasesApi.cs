@@ -2,6 +2,7 @@ using Cases.Domain.Cases;
 using Cases.Domain.Errors;
 using Cases.Domain.Settings;
 using Cases.Domain.UserActions;
+using Cases.Functions.Attachments;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
 using Cases.Functions.Settings;
@@ -37,10 +38,13 @@ public static class CasesApi
         return TypedResults.Ok(CaseResponse.From(record));
     }
 
-    static async Task<Ok<CaseResponse>> Get(string caseId, HttpContext http, CaseStore store, CancellationToken ct)
+    static async Task<Ok<CaseResponse>> Get(string caseId, HttpContext http, CaseStore store, AttachmentStore attachments, CancellationToken ct)
     {
-        var stored = await Load(store, Space.Of(http), caseId, ct);
-        return TypedResults.Ok(CaseResponse.From(stored.Record));
+        var space = Space.Of(http);
+        var stored = await Load(store, space, caseId, ct);
+        // includeComments (deprecated in Kibana, default true) leaves the attachments out when false.
+        if (QueryValues.Single(http.Request.Query, "includeComments") == "false") return TypedResults.Ok(CaseResponse.From(stored.Record));
+        return TypedResults.Ok(await AttachmentsApi.WithComments(attachments, space, stored.Record, ct));
     }
 
     /// <summary>
@@ -48,7 +52,7 @@ public static class CasesApi
     /// is written; each case is then committed with its user actions in one transaction.
     /// </summary>
     static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, CancellationToken ct)
+        TimeProvider time, AlertStatusSync alertSync, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patches = await CaseRequests.ReadPatches(http.Request, ct);
@@ -81,8 +85,11 @@ public static class CasesApi
                 results.Add(CaseResponse.From(current.Record));
                 continue;
             }
-            results.Add(CaseResponse.From(await Commit(store, space, current, patches[i], change, user, now,
-                customFields.GetValueOrDefault(current.Record.Case.Owner), ct)));
+            var committed = await Commit(store, space, current, patches[i], change, user, now,
+                customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
+            // syncAlerts: a status change is published for the case's alerts (see AlertStatusSync).
+            await alertSync.CaseChanged(space, current.Record.Case, committed.Case, ct);
+            results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);
     }

@@ -1,31 +1,28 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using Azure.Data.Tables;
 using Cases.Domain.Cases;
 using Cases.Functions.Cases;
-using Cases.Functions.Hosting;
 using Cases.Functions.Storage;
 
 namespace Cases.Functions.Find;
 
 /// <summary>
 /// Each instance's in-memory view of the cases of a space, which <c>_find</c>, the listings and the metrics read.
-/// Table Storage has no secondary indexes and no full-text search, so filtering 100,000 cases on the server would
-/// mean reading them all on every query. Instead a view is loaded once per instance (one scan of the space) and then
-/// kept current from the space's change log: every case write commits a <c>chg_</c> row in the same transaction, and
-/// a view catches up with one range query over the rows written since it last looked. Writes made by this instance
-/// are applied at once, so a client always sees its own changes; other instances' changes show within
-/// <see cref="RefreshInterval"/>.
+/// Table Storage has no secondary indexes and no full-text search, so filtering 100,000 cases on the server would mean
+/// reading them all on every query. Instead a view is loaded once per instance (one scan of the space), then kept
+/// current from the <see cref="ChangeLog"/>: a query over the change rows written since it last looked, and a fresh
+/// read of each case they name. Writes made by this instance show at once, so a client always sees its own changes;
+/// other instances' changes show within <see cref="RefreshInterval"/>.
 /// </summary>
-public sealed class CaseIndex(CasesTables tables, TimeProvider time)
+public sealed partial class CaseIndex
 {
     /// <summary>How stale a view may be about other instances' writes before a query refreshes it.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Change rows are keyed by the writer's clock, read before its commit; re-reading this far back catches a write
-    /// that committed late, or on an instance whose clock lags.
+    /// Change rows are keyed by the writer's clock, read before its commit; re-reading this far back catches a write that
+    /// committed late, or on an instance whose clock lags.
     /// </summary>
     static readonly TimeSpan Overlap = TimeSpan.FromSeconds(10);
 
@@ -34,23 +31,32 @@ public sealed class CaseIndex(CasesTables tables, TimeProvider time)
     static readonly TimeSpan CompactEvery = TimeSpan.FromMinutes(5);
 
     readonly ConcurrentDictionary<string, SpaceView> spaces = new(StringComparer.Ordinal);
+    readonly CasesTables tables;
+    readonly CaseStore store;
+    readonly ChangeLog changes;
+    readonly ViewSnapshots snapshots;
+    readonly TimeProvider time;
+    readonly ILogger<CaseIndex> logger;
+
+    /// <summary>How often an instance writes a fresh snapshot of a view it keeps.</summary>
+    static readonly TimeSpan SnapshotEvery = TimeSpan.FromMinutes(10);
+
+    public CaseIndex(CasesTables tables, CaseStore store, ChangeLog changes, ViewSnapshots snapshots, TimeProvider time, ILogger<CaseIndex> logger)
+    {
+        (this.tables, this.store, this.changes, this.snapshots, this.time, this.logger) = (tables, store, changes, snapshots, time, logger);
+        changes.Local += (space, caseId, record) =>
+        {
+            if (!spaces.TryGetValue(space, out var view)) return;
+            if (record is null) view.Remove(caseId);
+            else view.Apply(record);
+        };
+    }
 
     public async Task<ICollection<CaseRecord>> Cases(string space, CancellationToken ct)
     {
         var view = spaces.GetOrAdd(space, _ => new SpaceView());
         await Refresh(space, view, ct);
         return view.Cases.Values;
-    }
-
-    /// <summary>This instance wrote a case: show it at once.</summary>
-    public void Saved(string space, CaseRecord record)
-    {
-        if (spaces.TryGetValue(space, out var view)) view.Apply(record);
-    }
-
-    public void Removed(string space, string caseId)
-    {
-        if (spaces.TryGetValue(space, out var view)) view.Remove(caseId);
     }
 
     async Task Refresh(string space, SpaceView view, CancellationToken ct)
@@ -60,22 +66,36 @@ public sealed class CaseIndex(CasesTables tables, TimeProvider time)
         try
         {
             if (view.Loaded && Stopwatch.GetElapsedTime(view.RefreshedAt) < RefreshInterval) return;
-            var table = await tables.Cases();
             var refreshStarted = Stopwatch.GetTimestamp();
             if (view.Loaded && Stopwatch.GetElapsedTime(view.RefreshedAt) > Retention / 2)
                 view.Reset(); // the changes it missed may already be compacted away
             if (!view.Loaded)
             {
-                view.CursorTicks = (time.GetUtcNow() - Overlap).UtcTicks;
-                await Load(table, space, view, ct);
+                var usable = (time.GetUtcNow() - Retention / 2).UtcTicks;
+                if (await snapshots.Read(space, usable, ct) is var (cases, cursor))
+                {
+                    foreach (var record in cases) view.Apply(record);
+                    view.CursorTicks = cursor;
+                    view.SnapshotAt = Stopwatch.GetTimestamp();
+                }
+                else
+                {
+                    view.CursorTicks = (time.GetUtcNow() - Overlap).UtcTicks;
+                    await Load(space, view, ct);
+                }
             }
-            await CatchUp(table, space, view, ct);
+            await CatchUp(space, view, ct);
             view.RefreshedAt = refreshStarted;
             view.Loaded = true;
-            if (Stopwatch.GetElapsedTime(view.CompactedAt) > CompactEvery || view.CompactedAt == 0)
+            if (view.SnapshotAt == 0 || Stopwatch.GetElapsedTime(view.SnapshotAt) > SnapshotEvery)
+            {
+                view.SnapshotAt = Stopwatch.GetTimestamp();
+                _ = WriteSnapshot(space, view.Cases.Values.ToList(), view.CursorTicks);
+            }
+            if (view.CompactedAt == 0 || Stopwatch.GetElapsedTime(view.CompactedAt) > CompactEvery)
             {
                 view.CompactedAt = Stopwatch.GetTimestamp();
-                await Compact(table, space, ct);
+                await changes.Compact(space, (time.GetUtcNow() - Retention).UtcTicks, ct);
             }
         }
         finally
@@ -84,89 +104,155 @@ public sealed class CaseIndex(CasesTables tables, TimeProvider time)
         }
     }
 
-    static async Task Load(TableClient table, string space, SpaceView view, CancellationToken ct)
+    /// <summary>Brings the space's view up to date and writes its snapshot now (the timer's upkeep, see SnapshotUpkeep).</summary>
+    public async Task<int> Snapshot(string space, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {space} and RowKey ge {CaseRows.CasePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.CasePrefix)}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            if (!CaseRows.IsDeleted(row))
-                view.Apply(CaseRows.FromEntity(row));
+        var view = spaces.GetOrAdd(space, _ => new SpaceView());
+        await Refresh(space, view, ct);
+        var cases = view.Cases.Values.ToList();
+        view.SnapshotAt = Stopwatch.GetTimestamp();
+        await snapshots.Write(space, cases, view.CursorTicks, ct);
+        return cases.Count;
     }
 
-    static async Task CatchUp(TableClient table, string space, SpaceView view, CancellationToken ct)
+    /// <summary>In the background: a slow or failed snapshot only means the next new instance scans instead.</summary>
+    async Task WriteSnapshot(string space, List<CaseRecord> cases, long cursorTicks)
     {
-        var from = CaseRows.ChangeKey(view.CursorTicks);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {space} and RowKey ge {from} and RowKey lt {CaseRows.PrefixEnd(CaseRows.ChangePrefix)}");
-        var newest = view.CursorTicks + Overlap.Ticks;
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        try
         {
-            var caseId = row.GetString("CaseId");
-            if (row.GetBoolean("Deleted") == true)
-                view.Remove(caseId);
-            else
-                view.Apply(new CaseRecord(JsonSerializer.Deserialize(ChunkedText.Read(row, "Doc"), CasesJsonContext.Default.Case)!,
-                    row.GetInt32("Version") ?? 1, 0, 0, null));
-            newest = Math.Max(newest, long.Parse(row.RowKey.AsSpan(CaseRows.ChangePrefix.Length, 19), System.Globalization.CultureInfo.InvariantCulture));
+            await snapshots.Write(space, cases, cursorTicks, CancellationToken.None);
         }
-        view.CursorTicks = newest - Overlap.Ticks;
+        catch (Exception ex)
+        {
+            LogSnapshotFailed(logger, ex, space);
+        }
     }
 
-    /// <summary>Deletes the space's change rows older than <see cref="Retention"/>.</summary>
-    async Task Compact(TableClient table, string space, CancellationToken ct)
-    {
-        var before = CaseRows.ChangeKey((time.GetUtcNow() - Retention).UtcTicks);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {CaseRows.ChangePrefix} and RowKey lt {before}");
-        var batch = new List<TableTransactionAction>(100);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
-        {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, Azure.ETag.All));
-            if (batch.Count == 100) await Flush();
-        }
-        if (batch.Count > 0) await Flush();
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the view snapshot of space {Space} failed")]
+    static partial void LogSnapshotFailed(ILogger logger, Exception ex, string space);
 
-        async Task Flush()
+    /// <summary>
+    /// Scans the space's case rows in 16 slices (by the first character of the id), a few at a time: each query then
+    /// matches and orders far fewer rows, which Azurite in particular needs (it re-sorts every match on every page).
+    /// </summary>
+    async Task Load(string space, SpaceView view, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        const string hex = "0123456789abcdef";
+        var bounds = hex.Skip(1).Select(c => CaseRows.CasePrefix + c).Prepend(CaseRows.CasePrefix).Append(CaseRows.PrefixEnd(CaseRows.CasePrefix)).ToArray();
+        await Parallel.ForAsync(0, bounds.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (i, token) =>
         {
-            try
-            {
-                await table.SubmitTransactionAsync(batch, ct);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 404)
-            {
-                // Another instance compacted some of them first; the rest go next time.
-            }
-            batch.Clear();
-        }
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {bounds[i]} and RowKey lt {bounds[i + 1]}");
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: token))
+                if (!CaseRows.IsDeleted(row))
+                    view.Apply(CaseRows.FromEntity(row));
+        });
+    }
+
+    async Task CatchUp(string space, SpaceView view, CancellationToken ct)
+    {
+        var (changed, newest) = await changes.Since(space, view.CursorTicks, ct);
+        await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (caseId, token) =>
+        {
+            if (await store.Get(space, caseId, token) is { } current) view.Apply(current.Record, force: true);
+            else view.Remove(caseId);
+        });
+        view.CursorTicks = Math.Max(view.CursorTicks, newest - Overlap.Ticks);
+    }
+
+    /// <summary>What the listings and status counts read, kept up to date as cases change instead of recounted per request.</summary>
+    public sealed record Totals(IReadOnlyDictionary<string, int> Tags, IReadOnlyDictionary<string, int> Categories, IReadOnlyDictionary<string, int> Statuses);
+
+    /// <summary>The running totals of a space's cases of the given owners (all owners when empty).</summary>
+    public async Task<Totals> TotalsOf(string space, IReadOnlyCollection<string> owners, CancellationToken ct)
+    {
+        var view = spaces.GetOrAdd(space, _ => new SpaceView());
+        await Refresh(space, view, ct);
+        return view.TotalsOf(owners);
     }
 
     sealed class SpaceView
     {
         public readonly ConcurrentDictionary<string, CaseRecord> Cases = new(StringComparer.Ordinal);
-        readonly ConcurrentDictionary<string, byte> deleted = new(StringComparer.Ordinal);
+        readonly HashSet<string> deleted = new(StringComparer.Ordinal);
+        /// <summary>Per owner: how many cases carry each tag, category and status.</summary>
+        readonly Dictionary<string, (Dictionary<string, int> Tags, Dictionary<string, int> Categories, Dictionary<string, int> Statuses)> totals = new(StringComparer.Ordinal);
+        readonly Lock changing = new();
         public readonly SemaphoreSlim Gate = new(1, 1);
         public volatile bool Loaded;
         public long RefreshedAt;
         public long CompactedAt;
+        public long SnapshotAt;
         public long CursorTicks;
 
-        public void Reset()
+        /// <summary>Keeps the newest version of each case; a write seen again (overlap) or late never goes backwards.</summary>
+        public void Apply(CaseRecord record, bool force = false)
         {
-            Loaded = false;
-            Cases.Clear();
-            deleted.Clear();
-        }
-
-        /// <summary>Keeps the newest version of each case; a change read again (overlap) or late never goes backwards.</summary>
-        public void Apply(CaseRecord record)
-        {
-            if (deleted.ContainsKey(record.Case.Id)) return;
-            Cases.AddOrUpdate(record.Case.Id, record, (_, old) => record.Version >= old.Version ? record : old);
+            lock (changing)
+            {
+                if (deleted.Contains(record.Case.Id)) return;
+                if (Cases.TryGetValue(record.Case.Id, out var old))
+                {
+                    if (!force && record.Version < old.Version) return;
+                    Count(old.Case, -1);
+                }
+                Cases[record.Case.Id] = record;
+                Count(record.Case, +1);
+            }
         }
 
         public void Remove(string caseId)
         {
-            deleted[caseId] = 0;
-            Cases.TryRemove(caseId, out _);
+            lock (changing)
+            {
+                deleted.Add(caseId);
+                if (Cases.TryRemove(caseId, out var old)) Count(old.Case, -1);
+            }
+        }
+
+        public void Reset()
+        {
+            lock (changing)
+            {
+                Loaded = false;
+                Cases.Clear();
+                deleted.Clear();
+                totals.Clear();
+            }
+        }
+
+        public Totals TotalsOf(IReadOnlyCollection<string> owners)
+        {
+            lock (changing)
+            {
+                var chosen = totals.Where(t => owners.Count == 0 || owners.Contains(t.Key)).Select(t => t.Value).ToList();
+                return new Totals(Sum(chosen.Select(c => c.Tags)), Sum(chosen.Select(c => c.Categories)), Sum(chosen.Select(c => c.Statuses)));
+            }
+        }
+
+        static Dictionary<string, int> Sum(IEnumerable<Dictionary<string, int>> counts)
+        {
+            var sum = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var count in counts)
+                foreach (var (key, n) in count)
+                    sum[key] = sum.GetValueOrDefault(key) + n;
+            return sum;
+        }
+
+        void Count(Case c, int delta)
+        {
+            if (!totals.TryGetValue(c.Owner, out var owner))
+                totals[c.Owner] = owner = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
+            foreach (var tag in c.Tags.Distinct()) Add(owner.Tags, tag, delta);
+            if (c.Category is { } category) Add(owner.Categories, category, delta);
+            Add(owner.Statuses, c.Status, delta);
+        }
+
+        static void Add(Dictionary<string, int> counts, string key, int delta)
+        {
+            var n = counts.GetValueOrDefault(key) + delta;
+            if (n == 0) counts.Remove(key);
+            else counts[key] = n;
         }
     }
 }

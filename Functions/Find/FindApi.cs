@@ -44,10 +44,13 @@ public static class FindApi
     }
 
     static async Task<Ok<List<string>>> Tags(HttpContext http, CaseIndex index, CancellationToken ct) =>
-        TypedResults.Ok((await OwnedCases(http, index, ct)).SelectMany(c => c.Tags).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+        TypedResults.Ok((await Totals(http, index, ct)).Tags.Keys.Order(StringComparer.Ordinal).ToList());
 
     static async Task<Ok<List<string>>> Categories(HttpContext http, CaseIndex index, CancellationToken ct) =>
-        TypedResults.Ok((await OwnedCases(http, index, ct)).Select(c => c.Category).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+        TypedResults.Ok((await Totals(http, index, ct)).Categories.Keys.Order(StringComparer.Ordinal).ToList());
+
+    static async Task<CaseIndex.Totals> Totals(HttpContext http, CaseIndex index, CancellationToken ct) =>
+        await index.TotalsOf(Space.Of(http), QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All), ct);
 
     static async Task<Ok<List<CaseUser>>> Reporters(HttpContext http, CaseIndex index, CancellationToken ct) =>
         TypedResults.Ok((await OwnedCases(http, index, ct)).Select(c => c.CreatedBy)
@@ -63,23 +66,29 @@ public static class FindApi
         if (unknown.Length > 0)
             throw CasesException.BadRequest($"Invalid features: {string.Join(", ", unknown)}. Valid features: {string.Join(", ", valid)}.");
         var query = FindQueryParser.Parse(http.Request.Query, time.Now());
+        var metrics = new JsonObject();
+        if (!features.Contains("mttr") && query.FiltersOnlyByOwner)
+        {
+            // Status counts over whole owners come from the running totals, without touching every case.
+            var statuses = (await index.TotalsOf(Space.Of(http), query.Owners, ct)).Statuses;
+            metrics["status"] = StatusCounts(statuses.GetValueOrDefault(CaseStatus.Open), statuses.GetValueOrDefault(CaseStatus.InProgress), statuses.GetValueOrDefault(CaseStatus.Closed));
+            return TypedResults.Ok(metrics);
+        }
         var cases = (await index.Cases(Space.Of(http), ct)).Where(r => CaseFinder.MatchesAllButStatus(r, query)).Select(r => r.Case).ToList();
 
-        var metrics = new JsonObject();
         if (features.Contains("mttr"))
         {
             var durations = cases.Where(c => c.Duration is not null).Select(c => c.Duration!.Value).ToList();
             metrics["mttr"] = durations.Count == 0 ? null : (long)Math.Round(durations.Average());
         }
         if (features.Contains("status"))
-            metrics["status"] = new JsonObject
-            {
-                ["open"] = cases.Count(c => c.Status == CaseStatus.Open),
-                ["inProgress"] = cases.Count(c => c.Status == CaseStatus.InProgress),
-                ["closed"] = cases.Count(c => c.Status == CaseStatus.Closed),
-            };
+            metrics["status"] = StatusCounts(
+                cases.Count(c => c.Status == CaseStatus.Open), cases.Count(c => c.Status == CaseStatus.InProgress), cases.Count(c => c.Status == CaseStatus.Closed));
         return TypedResults.Ok(metrics);
     }
+
+    static JsonObject StatusCounts(int open, int inProgress, int closed) =>
+        new() { ["open"] = open, ["inProgress"] = inProgress, ["closed"] = closed };
 
     /// <summary>Up to 1,000 cases by id; unknown ids are reported beside the cases found, as Kibana's bulk get does.</summary>
     static async Task<Ok<BulkGetResponse>> BulkGet(HttpContext http, CaseStore store, CancellationToken ct)

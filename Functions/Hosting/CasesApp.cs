@@ -1,7 +1,9 @@
+using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
 using Cases.Functions.Files;
 using Cases.Functions.Find;
 using Cases.Functions.Identity;
+using Cases.Functions.Metrics;
 using Cases.Functions.Numbering;
 using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
@@ -37,9 +39,16 @@ public static class CasesApp
         builder.Services.AddSingleton<FileStore>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseIndex>();
+        builder.Services.AddSingleton<ChangeLog>();
+        builder.Services.AddSingleton<ViewSnapshots>();
         builder.Services.AddSingleton<UserActionStore>();
         builder.Services.AddSingleton<ConfigurationStore>();
         builder.Services.AddSingleton<CallerIdentity>();
+        builder.Services.AddOptions<AlertSyncOptions>().BindConfiguration(AlertSyncOptions.Section)
+            .Validate(o => AlertSyncOptions.IsValidQueueName(o.StatusQueue), "Cases:Alerts:StatusQueue must be a queue name: 3-63 of a-z 0-9 '-'.").ValidateOnStart();
+        builder.Services.AddSingleton(sp => QueueAccount.CreateQueueService(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<AttachmentStore>();
+        builder.Services.AddSingleton<AlertStatusSync>();
         builder.Services.AddSingleton(TimeProvider.System);
         NumberingSchedule.Register(builder);
         builder.Services.AddOpenApi();
@@ -55,6 +64,9 @@ public static class CasesApp
         {
             api.MapCasesApi();
             api.MapUserActionsApi();
+            api.MapAttachmentsApi();
+            api.MapObservablesApi();
+            api.MapMetricsApi();
             api.MapNumberingApi();
             api.MapFindApi();
             api.MapConfigurationApi();

@@ -2,7 +2,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Cases.Domain.Attachments;
 using Cases.Domain.Cases;
+using Cases.Domain.Observables;
 using Cases.Domain.Settings;
 using Cases.Domain.Users;
 using Cases.Functions.Cases;
@@ -24,6 +26,7 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(List<CaseResponse>))]
 [JsonSerializable(typeof(FindCasesResponse))]
 [JsonSerializable(typeof(BulkGetResponse))]
+[JsonSerializable(typeof(List<Find.ViewSnapshots.Entry>), TypeInfoPropertyName = "ListEntry")]
 [JsonSerializable(typeof(FindUserActionsResponse))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<Assignee>))]
@@ -39,6 +42,10 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(List<CaseUser>))]
 [JsonSerializable(typeof(JsonArray))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(Attachment))]
+[JsonSerializable(typeof(List<Observable>))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(List<JsonNode>))]
 [JsonSerializable(typeof(FileResponse))]
 [JsonSerializable(typeof(FilesPage))]
 [JsonSerializable(typeof(CasesByHash))]

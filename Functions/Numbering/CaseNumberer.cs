@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Cases.Functions.Numbering;
 
-public sealed record NumberingReport(int Numbered, int Spaces, TimeSpan Elapsed, IReadOnlyList<string> Lines);
+public sealed record NumberingReport(int Numbered, IReadOnlyList<string> Spaces, TimeSpan Elapsed, IReadOnlyList<string> Lines);
 
 /// <summary>
 /// Gives every queued case the next number of its space (the AssignCaseNumbers job).
@@ -56,7 +56,7 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
         }
         lines.Add($"numbered {numbered} case(s) in {queues.Count} space(s) in {clock.ElapsedMilliseconds} ms");
         LogRunDone(logger, numbered, queues.Count, clock.ElapsedMilliseconds);
-        return new NumberingReport(numbered, queues.Count, clock.Elapsed, lines);
+        return new NumberingReport(numbered, [.. queues.Keys], clock.Elapsed, lines);
     }
 
     async Task<int> NumberSpace(string space, List<TableEntity> queue, CancellationToken ct)

@@ -4,7 +4,7 @@ using NCrontab;
 namespace Cases.Functions.Numbering;
 
 /// <summary>Standalone only: runs AssignCaseNumbers in-process on the same NCRONTAB schedule the host would use.</summary>
-public sealed partial class NumberingSchedule(CaseNumberer numberer, IConfiguration config, TimeProvider time, ILogger<NumberingSchedule> logger)
+public sealed partial class NumberingSchedule(CaseNumberer numberer, Find.SnapshotUpkeep upkeep, IConfiguration config, TimeProvider time, ILogger<NumberingSchedule> logger)
     : BackgroundService
 {
     public static CrontabSchedule Parse(string expression) =>
@@ -22,7 +22,8 @@ public sealed partial class NumberingSchedule(CaseNumberer numberer, IConfigurat
             await Task.Delay(schedule.GetNextOccurrence(now) - now, time, stopping);
             try
             {
-                await numberer.Run(stopping);
+                var report = await numberer.Run(stopping);
+                await upkeep.Run(report.Spaces, stopping);
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
@@ -41,6 +42,7 @@ public sealed partial class NumberingSchedule(CaseNumberer numberer, IConfigurat
             .Validate(_ => IsValid(Expression(builder.Configuration)), $"{NumberingOptions.ScheduleSetting} is not a valid 6-field NCRONTAB expression.")
             .ValidateOnStart();
         builder.Services.AddSingleton<CaseNumberer>();
+        builder.Services.AddSingleton<Find.SnapshotUpkeep>();
         if (!FunctionsHost.IsActive(builder.Configuration) && builder.Configuration.GetValue($"{NumberingOptions.Section}:RunInProcess", true))
             builder.Services.AddHostedService<NumberingSchedule>();
     }

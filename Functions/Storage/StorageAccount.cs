@@ -37,3 +37,22 @@ public static class StorageAccount
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
 }
+
+/// <summary>The account's queue service, read the same way: connection string, or <c>AzureWebJobsStorage__queueServiceUri</c> with a managed identity.</summary>
+public static class QueueAccount
+{
+    /// <summary>Base64 messages: what a Functions queue trigger expects by default (host.json <c>messageEncoding</c>).</summary>
+    static readonly Azure.Storage.Queues.QueueClientOptions Options = new() { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 };
+
+    public static Azure.Storage.Queues.QueueServiceClient CreateQueueService(IConfiguration config)
+    {
+        var section = config.GetSection("AzureWebJobsStorage");
+        var queueUri = section["queueServiceUri"];
+        if (!string.IsNullOrEmpty(queueUri))
+            return new Azure.Storage.Queues.QueueServiceClient(new Uri(queueUri), section["clientId"] is { Length: > 0 } clientId
+                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+                : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned), Options);
+        var connection = config["AzureWebJobsStorage"];
+        return new Azure.Storage.Queues.QueueServiceClient(string.IsNullOrWhiteSpace(connection) ? StorageAccount.DevelopmentStorage : connection, Options);
+    }
+}

@@ -63,6 +63,7 @@ public sealed class FunctionsHostTests
             var service = new TableServiceClient(Azurite.ConnectionString);
             await service.DeleteTableAsync(prefix + "cases");
             await service.DeleteTableAsync(prefix + "numbering");
+            await service.DeleteTableAsync(prefix + "changes");
         }
     }
 

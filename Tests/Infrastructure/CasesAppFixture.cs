@@ -25,6 +25,9 @@ public class CasesAppFixture : IAsyncLifetime
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
+    /// <summary>False for a second instance over another fixture's tables.</summary>
+    protected virtual bool OwnsTables => true;
+
     public async Task InitializeAsync()
     {
         Azurite.EnsureRunning();
@@ -54,9 +57,12 @@ public class CasesAppFixture : IAsyncLifetime
         Http.Dispose();
         await App.StopAsync();
         var service = App.Services.GetRequiredService<TableServiceClient>();
-        foreach (var name in App.Services.GetRequiredService<CasesTables>().TableNames)
-            await service.DeleteTableAsync(name);
-        await App.Services.GetRequiredService<global::Cases.Functions.Files.FileBlobs>().DeleteContainer();
+        if (OwnsTables)
+        {
+            foreach (var name in App.Services.GetRequiredService<CasesTables>().TableNames)
+                await service.DeleteTableAsync(name);
+            await App.Services.GetRequiredService<global::Cases.Functions.Files.FileBlobs>().DeleteContainer();
+        }
         await App.DisposeAsync();
     }
 

@@ -44,6 +44,26 @@ public sealed class CustomFieldTests(CasesAppFixture app) : IClassFixture<CasesA
         Assert.Equal(Values(created), Values(fetched));
     }
 
+    [Fact]
+    public async Task Cases_can_be_found_by_custom_field_value()
+    {
+        var space = await SpaceWithFields();
+        await app.PostCase(space, CaseWith(("summary", "text", "A"), ("ticket", "text", "INC-7"), ("escalated", "toggle", true)));
+        await app.PostCase(space, CaseWith(("summary", "text", "B"), ("impact", "number", 3)));
+        await app.PostCase(space, CaseWith(("summary", "text", "C"), ("ticket", "text", null)));
+        async Task<string[]> Summaries(string filter)
+        {
+            var found = await (await app.Http.GetAsync(CasesAppFixture.Api(space, $"/cases/_find?customFields={Uri.EscapeDataString(filter)}"))).Json();
+            return found["cases"]!.AsArray().Select(c => c!["customFields"]!.AsArray().First(f => f!["key"]!.GetValue<string>() == "summary")!["value"]!.GetValue<string>()).Order().ToArray();
+        }
+        Assert.Equal(["A"], await Summaries("""{"ticket":["INC-7"]}"""));
+        Assert.Equal(["A"], await Summaries("""{"escalated":[true]}"""));
+        Assert.Equal(["B"], await Summaries("""{"impact":[3]}"""));
+        Assert.Equal(["C"], await Summaries("""{"ticket":[null]}"""));
+        Assert.Equal(["A", "B"], await Summaries("""{"ticket":["INC-7","INC-0"]}"""));
+        await (await app.Http.GetAsync(CasesAppFixture.Api(space, "/cases/_find?customFields=notjson"))).Error(HttpStatusCode.BadRequest, "supplied to \"customFields\"");
+    }
+
     public static TheoryData<string, string> InvalidValues => new()
     {
         { """[{"key": "summary", "type": "text", "value": "x"}, {"key": "nope", "type": "text", "value": "x"}]""", "Invalid custom field keys: nope" },

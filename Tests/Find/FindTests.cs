@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Cases.Tests.Infrastructure;
 
-namespace Cases.Tests.Cases;
+namespace Cases.Tests.Find;
 
 public sealed class FindTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
 {

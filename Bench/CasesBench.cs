@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Cases.Domain.Cases;
+
+namespace Cases.Bench;
+
+/// <summary>Issue 3's benchmark: a space of 100,000 realistic cases, and the latency of the everyday requests against it.</summary>
+public static class CasesBench
+{
+    static readonly string[] Words =
+    [
+        "phishing", "ransomware", "lateral", "movement", "credential", "dumping", "beacon", "exfiltration", "brute", "force",
+        "powershell", "macro", "outage", "latency", "disk", "memory", "certificate", "expired", "dns", "tunnel", "vpn",
+        "anomaly", "login", "privilege", "escalation", "scanner", "botnet", "malware", "trojan", "backdoor", "webshell",
+    ];
+
+    public static async Task Run(int count, int samples)
+    {
+        var random = new Random(42);
+        var vocabulary = Enumerable.Range(0, 300).Select(i => $"{Words[i % Words.Length]}-{i}").ToArray();
+        await using var bench = await BenchApp.Start();
+        var space = "bench";
+        var start = DateTimeOffset.UtcNow.AddDays(-365);
+        // Seeded in tenths with the timer's snapshot upkeep in between, as a space grows in production: no instance
+        // ever has to scan the whole space (see README, "How it scales").
+        Console.Error.WriteLine($"Seeding {count:N0} cases...");
+        var seedClock = Stopwatch.StartNew();
+        var upkeep = bench.Service<Cases.Functions.Find.SnapshotUpkeep>();
+        var tenth = count / 10;
+        for (var part = 0; part < 10; part++)
+        {
+            var offset = part * tenth;
+            await bench.Seed(space, part == 9 ? count - offset : tenth, j => Realistic(offset + j, vocabulary), j => start.AddMinutes((offset + j) * 5),
+                transform: (j, c) => Resolve(offset + j, c));
+            foreach (var line in await upkeep.Run([space], CancellationToken.None)) Console.Error.WriteLine($"  upkeep: {line}");
+        }
+        Console.Error.WriteLine($"Seeded in {seedClock.Elapsed.TotalSeconds:0} s.");
+
+        var http = bench.Http;
+        string Api(string path) => $"/s/{space}/api{path}";
+
+        var warm = Stopwatch.StartNew();
+        await Ok(await http.GetAsync(Api("/cases/_find?perPage=1")));
+        warm.Stop();
+        TimeSpan fromSnapshot;
+        await using (var second = await BenchApp.Start(("Cases:Storage:TablePrefix", bench.TablePrefix)))
+        {
+            var clock = Stopwatch.StartNew();
+            await Ok(await second.Http.GetAsync(Api("/cases/_find?perPage=1")));
+            fromSnapshot = clock.Elapsed;
+        }
+
+        var create = new Samples("create (POST /api/cases)");
+        var get = new Samples("get (GET /api/cases/{id})");
+        var find = new Samples("_find status+tag+search, page 1 of 20");
+        var deep = new Samples("_find deep page (page 500 of 20)");
+        var tags = new Samples("tags listing (GET /api/cases/tags)");
+        var counts = new Samples("status counts (GET /api/cases/metrics)");
+        var ids = new List<string>();
+        for (var i = 0; i < samples; i++)
+        {
+            var body = new JsonObject
+            {
+                ["title"] = $"Benchmark case {i}", ["description"] = "Created by the benchmark", ["tags"] = new JsonArray(Pick(random, vocabulary)),
+                ["owner"] = "securitySolution", ["settings"] = new JsonObject { ["syncAlerts"] = true },
+                ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
+            };
+            var created = await create.Time(async () => await Ok(await http.PostAsJsonAsync(Api("/cases"), body)));
+            ids.Add(created["id"]!.GetValue<string>());
+        }
+        foreach (var id in ids) await get.Time(async () => await Ok(await http.GetAsync(Api($"/cases/{id}"))));
+        for (var i = 0; i < samples / 2; i++)
+        {
+            var query = $"/cases/_find?status=open&tags={Pick(random, vocabulary)}&search={Pick(random, Words)}&sortField=createdAt&perPage=20&page=1";
+            await find.Time(async () => await Ok(await http.GetAsync(Api(query))));
+            await deep.Time(async () => await Ok(await http.GetAsync(Api("/cases/_find?page=500&perPage=20"))));
+            await tags.Time(async () => await Ok(await http.GetAsync(Api("/cases/tags"))));
+            await counts.Time(async () => await Ok(await http.GetAsync(Api("/cases/metrics?features=status"))));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Cases, one space of {count:N0} cases on Azurite. Seeded in {seedClock.Elapsed.TotalSeconds:0} s. " +
+            $"A new instance's first query (view from the snapshot + changes since): {fromSnapshot.TotalSeconds:0.0} s; the timer instance's: {warm.Elapsed.TotalMilliseconds:0} ms. Process working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024:N0} MiB (two instances).");
+        Samples.Print([create, get, find, deep, tags, counts], new Dictionary<string, double>
+        {
+            [create.Name] = 15, [get.Name] = 15, [find.Name] = 250, [tags.Name] = 100, [counts.Name] = 100,
+        });
+    }
+
+    static NewCase Realistic(int i, string[] vocabulary)
+    {
+        var r = new Random(i);
+        return new NewCase
+        {
+            Title = $"{Pick(r, Words)} {Pick(r, Words)} on host-{r.Next(5000)}",
+            Description = string.Join(' ', Enumerable.Range(0, 20 + r.Next(40)).Select(_ => Pick(r, Words))),
+            Tags = Enumerable.Range(0, r.Next(11)).Select(_ => Pick(r, vocabulary)).Distinct().ToList(),
+            Severity = CaseSeverity.All[r.Next(4)],
+            Owner = r.Next(10) < 7 ? "securitySolution" : "observability",
+            Connector = Connector.None,
+            Settings = new CaseSettings(true),
+            Assignees = Enumerable.Range(0, r.Next(3)).Select(_ => new Assignee($"u_analyst_{r.Next(40)}")).DistinctBy(a => a.Uid).ToList(),
+            Category = r.Next(3) == 0 ? null : Pick(r, ["Malware", "Phishing", "Intrusion", "Availability", "Insider"]),
+        };
+    }
+
+    /// <summary>Half closed, a fifth in progress, the rest open.</summary>
+    static Case Resolve(int i, Case c)
+    {
+        var status = (i % 10) switch { < 5 => CaseStatus.Closed, < 7 => CaseStatus.InProgress, _ => CaseStatus.Open };
+        return status == CaseStatus.Open ? c : CaseRules.WithStatus(c, status, c.CreatedBy, c.CreatedAt.AddHours(1 + i % 48));
+    }
+
+    static T Pick<T>(Random r, IReadOnlyList<T> items) => items[r.Next(items.Count)];
+
+    static async Task<JsonNode> Ok(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+}

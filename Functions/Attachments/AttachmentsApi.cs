@@ -1,0 +1,273 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Data.Tables;
+using Cases.Domain.Attachments;
+using Cases.Domain.Cases;
+using Cases.Domain.Errors;
+using Cases.Domain.Observables;
+using Cases.Domain.UserActions;
+using Cases.Domain.Users;
+using Cases.Functions.Cases;
+using Cases.Functions.Hosting;
+using Cases.Functions.Identity;
+using Cases.Functions.Spaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cases.Functions.Attachments;
+
+/// <summary>Kibana's attachment routes (<c>/cases/{caseId}/comments...</c>, alerts), plus events and attachment search.</summary>
+public static partial class AttachmentsApi
+{
+    public static void MapAttachmentsApi(this IEndpointRouteBuilder routes)
+    {
+        var cases = routes.MapGroup("/cases").WithTags("comments");
+        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment");
+        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment");
+        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments");
+        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments");
+        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments");
+        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment");
+        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment");
+        cases.MapGet("/{caseId}/alerts", AttachmentQueries.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts");
+        cases.MapGet("/alerts/{alertId}", AttachmentQueries.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert");
+        cases.MapGet("/{caseId}/events", AttachmentQueries.CaseEvents).WithName("getCaseEvents");
+        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments");
+    }
+
+    static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time,
+        AlertStatusSync alertSync, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var input = AttachmentValidation.Validate(await RequestJson.ReadObject(http.Request, ct));
+        var user = identity.Of(http);
+        var now = time.Now();
+        CaseRecord record;
+        if (input.Type != AttachmentTypes.Alert)
+        {
+            record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+            {
+                CheckOwner(current, input);
+                await CheckQuote(store, space, caseId, input, ct);
+                return await PlanAdd(store, space, current, input, user, now, ct);
+            }, ct);
+            return TypedResults.Ok(await WithComments(store, space, record, ct));
+        }
+
+        // Alerts not yet on the case, in transaction-sized parts: each part is committed with its index rows and counters.
+        var more = true;
+        var added = new List<(string, string)>();
+        do
+        {
+            NewAttachment? part = null;
+            record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+            {
+                CheckOwner(current, input);
+                var attached = (await store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
+                var parts = AttachmentRules.Split(input, attached, current.Record.TotalAlerts);
+                more = parts.Count > 1;
+                part = parts.FirstOrDefault();
+                return part is null ? null : await PlanAdd(store, space, current, part, user, now, ct);
+            }, ct);
+            if (part is not null)
+                added.AddRange(part.Fields["alertId"]!.AsArray().Zip(part.Fields["index"]!.AsArray(), (a, i) => (a!.GetValue<string>(), i!.GetValue<string>())));
+        } while (more);
+        await alertSync.AlertsAttached(space, record.Case, added, ct);
+        return TypedResults.Ok(await WithComments(store, space, record, ct));
+    }
+
+    static async Task<AttachmentChange> PlanAdd(AttachmentStore store, string space, StoredCase current, NewAttachment input, CaseUser user, DateTimeOffset now, CancellationToken ct)
+    {
+        var c = current.Record.Case;
+        var (attachment, action) = AttachmentRules.Add(input, c.Id, NewId(), user, now, NewId);
+        attachment = attachment with { Sequence = current.ActionCount };
+        var rows = new List<TableTransactionAction> { new(TableTransactionActionType.Add, AttachmentRows.ToEntity(space, attachment)) };
+        rows.AddRange(AttachmentRows.AlertIndexEntities(space, attachment).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
+        var actions = new List<UserAction> { action };
+        if (attachment.Type == AttachmentTypes.Alert && c.Settings.ExtractObservables == true)
+        {
+            var observables = await store.Observables(space, c.Id, ct);
+            var extracted = ObservableRules.Extract(observables, attachment.AlertEcs, now, NewId);
+            if (extracted.Count > 0)
+            {
+                rows.Add(new(TableTransactionActionType.UpsertReplace, AttachmentRows.ObservablesEntity(space, c.Id, [.. observables, .. extracted])));
+                actions.Add(ObservablesApi.Action(c, "add", extracted.Count, user, now));
+            }
+        }
+        var next = current.Record with
+        {
+            Case = Touch(c, user, now),
+            TotalComment = current.Record.TotalComment + (attachment.Type == AttachmentTypes.User ? 1 : 0),
+            TotalAlerts = current.Record.TotalAlerts + attachment.AlertIds.Count,
+        };
+        return new AttachmentChange(next, actions, rows);
+    }
+
+    static async Task<Ok<CaseResponse>> Update(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var body = await RequestJson.ReadObject(http.Request, ct);
+        var input = AttachmentValidation.Validate(body, "id", "version");
+        var id = RequiredText(body, "id");
+        var version = RequiredText(body, "version");
+        var user = identity.Of(http);
+        var now = time.Now();
+        var record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+        {
+            var stored = (IsId(id) ? await store.Get(space, caseId, id, ct) : null)
+                ?? throw CasesException.NotFound($"Unable to find comment with id: {id}");
+            if (AttachmentRules.Update(stored.Attachment, input, version, user, now, NewId) is not { } edit) return null;
+            var (next, action) = edit;
+            var rows = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, AttachmentRows.ToEntity(space, next), stored.ETag) };
+            var before = stored.Attachment.AlertIds;
+            var added = next.AlertIds.Except(before).ToArray();
+            var removed = before.Except(next.AlertIds).ToArray();
+            if (next.Type == AttachmentTypes.Alert)
+            {
+                if (next.AlertIds.Count + removed.Length > AttachmentLimits.AlertsPerTransaction)
+                    throw CasesException.BadRequest($"An alert attachment can be edited with at most {AttachmentLimits.AlertsPerTransaction} alerts; attach more alerts as a new attachment.");
+                if (added.Length > 0)
+                {
+                    var elsewhere = (await store.List(space, caseId, ct, AttachmentTypes.Alert)).Where(a => a.Attachment.Id != id).SelectMany(a => a.Attachment.AlertIds).ToHashSet();
+                    if (added.FirstOrDefault(elsewhere.Contains) is { } dup)
+                        throw CasesException.BadRequest($"The alert {dup} is already attached to the case.");
+                    if (current.Record.TotalAlerts + added.Length - removed.Length > AttachmentLimits.AlertsPerCase)
+                        throw CasesException.BadRequest($"Case has reached the maximum allowed number ({AttachmentLimits.AlertsPerCase}) of attached alerts.");
+                }
+                rows.AddRange(removed.Select(a => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AlertIndexKey(a, caseId)), ETag.All)));
+                rows.AddRange(AttachmentRows.AlertIndexEntities(space, next).Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
+            }
+            var c = current.Record.Case;
+            return new AttachmentChange(
+                current.Record with { Case = Touch(c, user, now), TotalAlerts = current.Record.TotalAlerts + added.Length - removed.Length },
+                [action], rows);
+        }, ct);
+        return TypedResults.Ok(await WithComments(store, space, record, ct));
+    }
+
+    static async Task<NoContent> DeleteOne(string caseId, string commentId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var user = identity.Of(http);
+        var now = time.Now();
+        await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+        {
+            var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null) ?? throw CommentNotFound(commentId);
+            return PlanDelete(space, current, [stored], user, now);
+        }, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Deletes every attachment, as many per transaction as fit (each with its index rows and user action).</summary>
+    static async Task<NoContent> DeleteAll(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var user = identity.Of(http);
+        var now = time.Now();
+        var done = false;
+        while (!done)
+        {
+            await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+            {
+                var all = await store.List(space, caseId, ct);
+                var batch = new List<StoredAttachment>();
+                var operations = 1; // the case row
+                foreach (var a in all)
+                {
+                    var cost = 2 + a.Attachment.AlertIds.Count;
+                    if (operations + cost > 100) break;
+                    batch.Add(a);
+                    operations += cost;
+                }
+                done = batch.Count == all.Count;
+                return batch.Count == 0 ? null : PlanDelete(space, current, batch, user, now);
+            }, ct);
+        }
+        return TypedResults.NoContent();
+    }
+
+    static AttachmentChange PlanDelete(string space, StoredCase current, IReadOnlyList<StoredAttachment> doomed, CaseUser user, DateTimeOffset now)
+    {
+        var rows = new List<TableTransactionAction>();
+        var actions = new List<UserAction>();
+        foreach (var (a, etag) in doomed)
+        {
+            rows.Add(new(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AttachmentKey(a.CaseId, a.Id)), etag));
+            rows.AddRange(a.AlertIds.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AlertIndexKey(id, a.CaseId)), ETag.All)));
+            actions.Add(AttachmentRules.Delete(a, user, now, NewId));
+        }
+        var next = current.Record with
+        {
+            Case = Touch(current.Record.Case, user, now),
+            TotalComment = Math.Max(0, current.Record.TotalComment - doomed.Count(d => d.Attachment.Type == AttachmentTypes.User)),
+            TotalAlerts = Math.Max(0, current.Record.TotalAlerts - doomed.Sum(d => d.Attachment.AlertIds.Count)),
+        };
+        return new AttachmentChange(next, actions, rows);
+    }
+
+    static async Task<Ok<JsonObject>> GetOne(string caseId, string commentId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        await CasesApi.Load(cases, space, caseId, ct);
+        var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null) ?? throw CommentNotFound(commentId);
+        return TypedResults.Ok(AttachmentResponse.Json(stored.Attachment));
+    }
+
+    static async Task<Ok<List<JsonNode>>> GetAll(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        await CasesApi.Load(cases, space, caseId, ct);
+        return TypedResults.Ok(AttachmentResponse.List((await store.List(space, caseId, ct)).Select(a => a.Attachment)));
+    }
+
+    /// <summary>Kibana's <c>comments/_find</c>: every attachment type, by creation time (newest first unless sortOrder=asc), paged.</summary>
+    static async Task<Ok<JsonObject>> Find(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var query = http.Request.Query;
+        var descending = QueryValues.Descending(query, fallback: true);
+        var (page, perPage) = QueryValues.Paging(query, CaseLimits.PerPageMax);
+        await CasesApi.Load(cases, space, caseId, ct);
+        var all = (await store.List(space, caseId, ct)).Select(a => a.Attachment).ToList();
+        if (descending) all.Reverse();
+        return TypedResults.Ok(new JsonObject
+        {
+            ["comments"] = new JsonArray(all.Skip((page - 1) * perPage).Take(perPage).Select(a => (JsonNode?)AttachmentResponse.Json(a)).ToArray()),
+            ["page"] = page,
+            ["per_page"] = perPage,
+            ["total"] = all.Count,
+        });
+    }
+
+    internal static async Task<CaseResponse> WithComments(AttachmentStore store, string space, CaseRecord record, CancellationToken ct) =>
+        CaseResponse.From(record, AttachmentResponse.List((await store.List(space, record.Case.Id, ct)).Select(a => a.Attachment)));
+
+    /// <summary>Attachment changes show on the case's updated_at/updated_by, as in Kibana, without a new version.</summary>
+    internal static Case Touch(Case c, CaseUser user, DateTimeOffset now) => c with { UpdatedAt = now, UpdatedBy = user };
+
+    static void CheckOwner(StoredCase current, NewAttachment input)
+    {
+        if (input.Owner != current.Record.Case.Owner)
+            throw CasesException.BadRequest($"The owner \"{input.Owner}\" of the attachment does not match the owner \"{current.Record.Case.Owner}\" of the case.");
+    }
+
+    /// <summary>A quote keeps a reference to the comment it quotes, which must be on the same case when quoted.</summary>
+    static async Task CheckQuote(AttachmentStore store, string space, string caseId, NewAttachment input, CancellationToken ct)
+    {
+        if (input.Fields["quotedCommentId"]?.GetValue<string>() is not { } quoted) return;
+        if (!IsId(quoted) || await store.Get(space, caseId, quoted, ct) is null)
+            throw CasesException.BadRequest($"The quoted comment {quoted} does not exist on this case.");
+    }
+
+    static string RequiredText(JsonObject body, string key) =>
+        body[key] is JsonValue v && v.TryGetValue(out string? text) && text.Length > 0 ? text : throw CasesException.InvalidValue(key, body[key]?.ToJsonString());
+
+    static CasesException CommentNotFound(string id) => CasesException.NotFound($"Saved object [cases-comments/{id}] not found");
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial Regex IdShape();
+
+    internal static bool IsId(string id) => IdShape().IsMatch(id);
+
+    internal static string NewId() => Guid.NewGuid().ToString();
+}

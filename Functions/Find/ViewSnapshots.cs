@@ -1,0 +1,87 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Cases.Domain.Cases;
+using Cases.Functions.Hosting;
+using Cases.Functions.Storage;
+
+namespace Cases.Functions.Find;
+
+/// <summary>
+/// Compressed snapshots of a space's view, so that a new instance loads a few large rows instead of scanning every
+/// case of the space. Partition = space; a <c>head</c> row names the current generation and the change-log position
+/// the snapshot is complete up to; the generation's rows hold the gzipped cases in 64 KB binary properties. A snapshot
+/// is only used while the change log still reaches back to it; otherwise, or if it is torn, the view is scanned.
+/// </summary>
+public sealed class ViewSnapshots(CasesTables tables)
+{
+    const int PropertyBytes = 64_000;
+    const int PropertiesPerRow = 14; // stays under the 1 MiB entity limit
+
+    public sealed record Entry(Case Case, int Version);
+
+    public async Task<(List<CaseRecord> Cases, long CursorTicks)?> Read(string space, long oldestUsableTicks, CancellationToken ct)
+    {
+        var table = await tables.Views();
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
+        if (!head.HasValue || head.Value!.GetInt64("CursorTicks") is not { } cursor || cursor < oldestUsableTicks) return null;
+        var generation = head.Value.GetString("Generation");
+        var rows = head.Value.GetInt32("Rows") ?? 0;
+
+        using var compressed = new MemoryStream();
+        var read = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {generation + "_"} and RowKey lt {generation + "`"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            for (var i = 0; row.GetBinary($"P{i}") is { } part; i++) compressed.Write(part);
+            read++;
+        }
+        if (read != rows) return null; // torn: a concurrent writer removed it
+        compressed.Position = 0;
+        await using var json = new GZipStream(compressed, CompressionMode.Decompress);
+        var entries = await JsonSerializer.DeserializeAsync(json, CasesJsonContext.Default.ListEntry, ct) ?? [];
+        return (entries.Select(e => new CaseRecord(e.Case, e.Version, 0, 0, null)).ToList(), cursor);
+    }
+
+    /// <summary>The spaces that have a snapshot.</summary>
+    public async Task<List<string>> Spaces(CancellationToken ct)
+    {
+        var table = await tables.Views();
+        var spaces = new List<string>();
+        await foreach (var head in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"head"}"), select: ["PartitionKey"], cancellationToken: ct))
+            spaces.Add(head.PartitionKey);
+        return spaces;
+    }
+
+    public async Task Write(string space, IEnumerable<CaseRecord> cases, long cursorTicks, CancellationToken ct)
+    {
+        var table = await tables.Views();
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            await JsonSerializer.SerializeAsync(gzip, cases.Select(r => new Entry(r.Case, r.Version)).ToList(), CasesJsonContext.Default.ListEntry, ct);
+        var bytes = compressed.ToArray();
+
+        var generation = Guid.NewGuid().ToString("N");
+        var rows = 0;
+        for (var offset = 0; offset < bytes.Length || rows == 0; rows++)
+        {
+            var row = new TableEntity(space, $"{generation}_{rows:D6}");
+            for (var p = 0; p < PropertiesPerRow && offset < bytes.Length; p++, offset += PropertyBytes)
+                row[$"P{p}"] = bytes.AsSpan(offset, Math.Min(PropertyBytes, bytes.Length - offset)).ToArray();
+            await table.AddEntityAsync(row, ct);
+        }
+        var previous = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
+        await table.UpsertEntityAsync(new TableEntity(space, "head") { ["Generation"] = generation, ["Rows"] = rows, ["CursorTicks"] = cursorTicks },
+            TableUpdateMode.Replace, ct);
+        if (previous.HasValue && previous.Value!.GetString("Generation") is { } old)
+            await DeleteGeneration(table, space, old, ct);
+    }
+
+    static async Task DeleteGeneration(TableClient table, string space, string generation, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {generation + "_"} and RowKey lt {generation + "`"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+            await table.DeleteEntityAsync(space, row.RowKey, ETag.All, ct);
+    }
+}

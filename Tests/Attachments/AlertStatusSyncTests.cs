@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using Cases.Tests.Infrastructure;
+using static Cases.Tests.Attachments.AttachmentTestClient;
+
+namespace Cases.Tests.Attachments;
+
+/// <summary>The app with a queue of its own, so parallel test classes never read each other's messages.</summary>
+public sealed class AlertSyncFixture : CasesAppFixture
+{
+    public string QueueName { get; } = "t" + Guid.NewGuid().ToString("N")[..12] + "-alert-status";
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Cases:Alerts:StatusQueue", QueueName)];
+
+    public QueueClient Queue => new(Azurite.ConnectionString, QueueName);
+}
+
+public sealed class AlertStatusSyncTests(AlertSyncFixture app) : IClassFixture<AlertSyncFixture>, IAsyncLifetime
+{
+    readonly string space = CasesAppFixture.NewSpace();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.Queue.DeleteIfExistsAsync();
+
+    async Task<List<JsonObject>> Messages()
+    {
+        var queue = app.Queue;
+        await queue.CreateIfNotExistsAsync();
+        var messages = new List<JsonObject>();
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(32)).Value;
+            if (batch.Length == 0) return messages;
+            foreach (var m in batch)
+            {
+                // Base64, as a Functions queue trigger expects by default.
+                messages.Add(JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())))!.AsObject());
+                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Status_changes_of_a_syncing_case_are_published_for_its_alerts()
+    {
+        var syncing = (await app.CreateCase(space)).Id();
+        var quiet = (await app.CreateCase(space, new { settings = new { syncAlerts = false } })).Id();
+        await app.AttachOk(space, syncing, Alerts(Enumerable.Range(0, 250).Select(i => $"s{i}")));
+        await app.AttachOk(space, quiet, Alerts(["q1"]));
+        // Attaching to a syncing case publishes the case's status for the new alerts.
+        var attached = await Messages();
+        Assert.Equal(2, attached.Count);
+        Assert.All(attached, m => Assert.Equal("open", m["alertStatus"]!.GetValue<string>()));
+        Assert.Equal(250, attached.Sum(m => m["alerts"]!.AsArray().Count));
+
+        await app.Patch(space, syncing, new { status = "in-progress" });
+        await app.Patch(space, quiet, new { status = "closed" });
+        await app.Patch(space, syncing, new { title = "No status change" });
+
+        var messages = await Messages();
+        Assert.Equal(2, messages.Count); // 250 alerts: 200 + 50
+        Assert.All(messages, m =>
+        {
+            Assert.Equal(space, m["spaceId"]!.GetValue<string>());
+            Assert.Equal(syncing, m["caseId"]!.GetValue<string>());
+            Assert.Equal("in-progress", m["status"]!.GetValue<string>());
+            Assert.Equal("acknowledged", m["alertStatus"]!.GetValue<string>());
+            Assert.Equal("securitySolution", m["owner"]!.GetValue<string>());
+        });
+        var alerts = messages.SelectMany(m => m["alerts"]!.AsArray()).ToList();
+        Assert.Equal(250, alerts.Select(a => a!["id"]!.GetValue<string>()).Distinct().Count());
+        Assert.Equal(".alerts-security.alerts-default", alerts[0]!["index"]!.GetValue<string>());
+
+        // Turning sync on publishes the current status, as Kibana syncs on enabling.
+        await app.Patch(space, quiet, new { settings = new { syncAlerts = true } });
+        var enabled = Assert.Single(await Messages());
+        Assert.Equal("closed", enabled["alertStatus"]!.GetValue<string>());
+        Assert.Equal("q1", enabled["alerts"]![0]!["id"]!.GetValue<string>());
+    }
+}

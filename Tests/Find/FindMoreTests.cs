@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Cases.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cases.Tests.Find;
+
+public sealed class FindMoreTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
+{
+    readonly string space = CasesAppFixture.NewSpace();
+    string Api(string path) => CasesAppFixture.Api(space, path);
+    async Task<JsonNode> Get(string path) => await (await app.Http.GetAsync(Api(path))).Json();
+    static string[] Titles(JsonNode result) => result["cases"]!.AsArray().Select(c => c!["title"]!.GetValue<string>()).ToArray();
+
+    [Fact]
+    public async Task The_continuation_token_walks_every_case_exactly_once_in_order()
+    {
+        var titles = Enumerable.Range(0, 23).Select(i => $"Case {i:D2}").ToList();
+        foreach (var title in titles) await app.CreateCase(space, new { title });
+
+        foreach (var (sort, expected) in new[] { ("sortField=title&sortOrder=asc", titles), ("sortField=createdAt&sortOrder=desc", Enumerable.Reverse(titles).ToList()) })
+        {
+            var seen = new List<string>();
+            string? token = null;
+            var pages = 0;
+            do
+            {
+                var result = await Get($"/cases/_find?{sort}&perPage=5" + (token is null ? "" : $"&searchAfter={token}"));
+                Assert.Equal(23, result["total"]!.GetValue<int>());
+                seen.AddRange(Titles(result));
+                token = result["searchAfter"]?.GetValue<string>();
+                pages++;
+            } while (token is not null);
+            Assert.Equal(expected, seen);
+            Assert.Equal(5, pages);
+        }
+
+        var first = await Get("/cases/_find?sortField=title&sortOrder=asc&perPage=5");
+        await (await app.Http.GetAsync(Api($"/cases/_find?sortField=title&sortOrder=desc&searchAfter={first["searchAfter"]}")))
+            .Error(HttpStatusCode.BadRequest, "belongs to another sortField or sortOrder");
+        await (await app.Http.GetAsync(Api("/cases/_find?searchAfter=garbage!"))).Error(HttpStatusCode.BadRequest, "Invalid value \"garbage!\" supplied to \"searchAfter\"");
+    }
+
+    [Fact]
+    public async Task Assignees_reporters_category_dates_and_custom_fields_filter()
+    {
+        await app.CreateCase(space, new { title = "Unassigned", category = "Malware" });
+        await app.CreateCase(space, new { title = "Ada's", assignees = new[] { new { uid = "u_ada" } }, category = "Phishing" });
+        app.Clock.Advance(TimeSpan.FromDays(40));
+        await app.CreateCase(space, new { title = "Bob's", assignees = new[] { new { uid = "u_bob" } } });
+
+        Assert.Equal(["Unassigned"], Titles(await Get("/cases/_find?assignees=none")));
+        Assert.Equal(["Bob's", "Unassigned"], Titles(await Get("/cases/_find?assignees=none&assignees=u_bob")));
+        Assert.Equal(["Phishing"], Titles(await Get("/cases/_find?category=Phishing")).Select(_ => "Phishing"));
+        Assert.Equal(3, (await Get("/cases/_find?reporters=local-tester"))["total"]!.GetValue<int>());
+        Assert.Equal(0, (await Get("/cases/_find?reporters=someone-else"))["total"]!.GetValue<int>());
+        Assert.Equal(["Bob's"], Titles(await Get("/cases/_find?from=now-30d")));
+        Assert.Equal(["Ada's", "Unassigned"], Titles(await Get("/cases/_find?to=now-30d")));
+        var from = Uri.EscapeDataString(app.Clock.GetUtcNow().AddDays(-1).ToString("O"));
+        Assert.Equal(["Bob's"], Titles(await Get($"/cases/_find?from={from}")));
+    }
+
+    [Fact]
+    public async Task Tags_reporters_categories_and_metrics_list_what_is_in_use_per_owner()
+    {
+        await app.CreateCase(space, new { tags = new[] { "b", "a" }, category = "Malware", owner = "securitySolution" });
+        await app.CreateCase(space, new { tags = new[] { "c" }, category = "Outage", owner = "observability" });
+        var closing = await app.CreateCase(space, new { tags = Array.Empty<string>(), owner = "securitySolution" });
+        app.Clock.Advance(TimeSpan.FromSeconds(100));
+        await app.Http.PatchAsJsonAsync(Api("/cases"), new { cases = new[] { new { id = closing["id"]!.GetValue<string>(), version = closing["version"]!.GetValue<string>(), status = "closed" } } });
+
+        Assert.Equal(["a", "b", "c"], (await Get("/cases/tags")).AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(["a", "b"], (await Get("/cases/tags?owner=securitySolution")).AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(["Malware", "Outage"], (await Get("/cases/categories")).AsArray().Select(t => t!.GetValue<string>()));
+        var reporters = (await Get("/cases/reporters")).AsArray();
+        Assert.Equal("local-tester", Assert.Single(reporters)!["username"]!.GetValue<string>());
+        Assert.Empty((await (await app.Http.GetAsync(CasesAppFixture.Api(CasesAppFixture.NewSpace(), "/cases/tags"))).Json()).AsArray());
+
+        var metrics = await Get("/cases/metrics?features=status&features=mttr&owner=securitySolution");
+        Assert.Equal(1, metrics["status"]!["open"]!.GetValue<int>());
+        Assert.Equal(0, metrics["status"]!["inProgress"]!.GetValue<int>());
+        Assert.Equal(1, metrics["status"]!["closed"]!.GetValue<int>());
+        Assert.Equal(100, metrics["mttr"]!.GetValue<long>());
+        await (await app.Http.GetAsync(Api("/cases/metrics?features=speed"))).Error(HttpStatusCode.BadRequest, "Valid features: mttr, status");
+    }
+
+    [Fact]
+    public async Task Bulk_get_returns_found_cases_and_reports_the_others()
+    {
+        var a = await app.CreateCase(space);
+        var b = await app.CreateCase(space);
+        var missing = Guid.NewGuid().ToString();
+        var result = await (await app.Http.PostAsJsonAsync(Api("/cases/_bulk_get"), new { ids = new[] { a["id"]!.GetValue<string>(), missing, b["id"]!.GetValue<string>() } })).Json();
+        Assert.Equal([a["id"]!.GetValue<string>(), b["id"]!.GetValue<string>()], result["cases"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()));
+        Assert.Equal(missing, result["errors"]![0]!["caseId"]!.GetValue<string>());
+        Assert.Equal(404, result["errors"]![0]!["status"]!.GetValue<int>());
+
+        var other = await (await app.Http.PostAsJsonAsync(CasesAppFixture.Api(CasesAppFixture.NewSpace(), "/cases/_bulk_get"), new { ids = new[] { a["id"]!.GetValue<string>() } })).Json();
+        Assert.Empty(other["cases"]!.AsArray());
+        await (await app.Http.PostAsJsonAsync(Api("/cases/_bulk_get"), new { ids = Enumerable.Range(0, 1001).Select(i => $"x{i}").ToArray() }))
+            .Error(HttpStatusCode.BadRequest, "Array must be of length <= 1000.");
+    }
+
+    [Fact]
+    public async Task Another_instance_sees_changes_within_a_second()
+    {
+        // A second app over the same tables: its view catches up from the change log, not from this instance's memory.
+        var second = new SecondInstance(app.TablePrefix);
+        await second.InitializeAsync();
+        try
+        {
+        Assert.Equal(0, (await (await second.Http.GetAsync(Api("/cases/_find"))).Json())["total"]!.GetValue<int>());
+
+        var created = await app.CreateCase(space, new { title = "Seen elsewhere" });
+        await Task.Delay(1100);
+        Assert.Equal(["Seen elsewhere"], Titles(await (await second.Http.GetAsync(Api("/cases/_find"))).Json()));
+
+        await app.Http.DeleteAsync(Api($"/cases?ids={created["id"]}"));
+        await Task.Delay(1100);
+        Assert.Equal(0, (await (await second.Http.GetAsync(Api("/cases/_find"))).Json())["total"]!.GetValue<int>());
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_new_instance_starts_from_the_snapshot_and_catches_up_with_later_changes()
+    {
+        for (var i = 0; i < 5; i++) await app.CreateCase(space, new { title = $"Before snapshot {i}" });
+        await Get("/cases/_find"); // loads this instance's view, which then writes a snapshot
+        var views = await app.App.Services.GetRequiredService<global::Cases.Functions.Storage.CasesTables>().Views();
+        for (var i = 0; i < 50 && !(await views.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(space, "head")).HasValue; i++) await Task.Delay(100);
+        Assert.True((await views.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(space, "head")).HasValue);
+        await app.CreateCase(space, new { title = "After snapshot" });
+
+        var second = new SecondInstance(app.TablePrefix);
+        await second.InitializeAsync();
+        try
+        {
+            var found = await (await second.Http.GetAsync(Api("/cases/_find?perPage=100"))).Json();
+            Assert.Equal(6, found["total"]!.GetValue<int>());
+            Assert.Contains("After snapshot", Titles(found));
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    sealed class SecondInstance(string prefix) : CasesAppFixture
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Cases:Storage:TablePrefix", prefix)];
+        protected override bool OwnsTables => false;
+    }
+}
