@@ -88,6 +88,32 @@ public static class CasesBench
         });
     }
 
+    /// <summary>The in-memory part of _find alone, on 100,000 cases (no storage, no HTTP).</summary>
+    public static void Finder(int count)
+    {
+        var vocabulary = Enumerable.Range(0, 300).Select(i => $"{Words[i % Words.Length]}-{i}").ToArray();
+        var user = new Cases.Domain.Users.CaseUser(null, null, "bench");
+        var start = DateTimeOffset.UtcNow.AddDays(-365);
+        var cases = Enumerable.Range(0, count).Select(i => new CaseRecord(
+            Resolve(i, CaseRules.Create(Realistic(i, vocabulary), Guid.NewGuid().ToString(), user, start.AddMinutes(i * 5), () => "x").Case), 1, 0, 0, null)).ToList();
+        var random = new Random(1);
+        var filtered = new Samples("finder: status+tag+search");
+        var deep = new Samples("finder: deep page");
+        for (var i = 0; i < 50; i++)
+        {
+            var q = new Cases.Domain.Find.CaseFindQuery { Statuses = ["open"], Tags = [Pick(random, vocabulary)], Search = Pick(random, Words) };
+            filtered.Time(() => Task.FromResult(Cases.Domain.Find.CaseFinder.Find(cases, q))).Wait();
+            deep.Time(() => Task.FromResult(Cases.Domain.Find.CaseFinder.Find(cases, new Cases.Domain.Find.CaseFindQuery { Page = 500 }))).Wait();
+        }
+        var match = new Samples("finder: match only");
+        for (var i = 0; i < 50; i++)
+        {
+            var q = new Cases.Domain.Find.CaseFindQuery { Statuses = ["open"], Tags = [Pick(random, vocabulary)], Search = Pick(random, Words) };
+            match.Time(() => Task.FromResult(cases.Count(r => Cases.Domain.Find.CaseFinder.MatchesAllButStatus(r, q)))).Wait();
+        }
+        Samples.Print([filtered, deep, match]);
+    }
+
     static NewCase Realistic(int i, string[] vocabulary)
     {
         var r = new Random(i);

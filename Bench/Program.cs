@@ -5,6 +5,7 @@ var what = args.FirstOrDefault() ?? "all";
 int Arg(string name, int fallback) =>
     args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v && int.TryParse(v, out var n) ? n : fallback;
 
+if (what is "finder") CasesBench.Finder(Arg("--cases", 100_000));
 if (what is "cases" or "all") await CasesBench.Run(Arg("--cases", 100_000), Arg("--samples", 200));
 if (what is "numbering" or "all") await NumberingBench.Run(Arg("--cases", 50_000));
 if (what is "files" or "all") await FilesBench.Run(Arg("--repeats", 3));

@@ -1,10 +1,12 @@
-using System.Globalization;
 using Cases.Domain.Cases;
 
 namespace Cases.Domain.Find;
 
-/// <summary>Where a case stands in a sort order: the sort field's value, then creation time and id to break ties.</summary>
-public sealed record CasePosition(string Key, long CreatedTicks, string Id);
+/// <summary>
+/// Where a case stands in a sort order: the sort field's value (a number for times and ranks, text otherwise), then
+/// creation time and id to break ties.
+/// </summary>
+public sealed record CasePosition(long Number, string Key, long CreatedTicks, string Id);
 
 /// <summary>A page of cases; <see cref="Next"/> is the position to continue from, when more cases follow.</summary>
 public sealed record CaseFindResult(IReadOnlyList<CaseRecord> Cases, int Total, int CountOpen, int CountInProgress, int CountClosed, CasePosition? Next);
@@ -37,30 +39,26 @@ public static class CaseFinder
         return new CaseFindResult(page.Select(p => p.Record).ToList(), filtered.Count, open, inProgress, closed, next);
     }
 
-    /// <summary>
-    /// The sort field's value as text that orders correctly under a case-insensitive ordinal comparison: text as is,
-    /// ranks and times as zero-padded numbers (Kibana sorts status and severity by rank, not alphabetically).
-    /// </summary>
+    /// <summary>The sort field's value: ranks for status and severity (Kibana sorts by rank, not alphabetically), ticks for times.</summary>
     public static CasePosition PositionOf(CaseRecord record, string sortField)
     {
         var c = record.Case;
-        var key = sortField switch
+        return sortField switch
         {
-            "title" => c.Title,
-            "category" => c.Category ?? "",
-            "status" => Array.IndexOf(CaseStatus.All, c.Status).ToString("D2", CultureInfo.InvariantCulture),
-            "severity" => CaseSeverity.Rank(c.Severity).ToString("D2", CultureInfo.InvariantCulture),
-            "updatedAt" => Ticks(c.UpdatedAt),
-            "closedAt" => Ticks(c.ClosedAt),
-            _ => Ticks(c.CreatedAt),
+            "title" => new(0, c.Title, c.CreatedAt.UtcTicks, c.Id),
+            "category" => new(0, c.Category ?? "", c.CreatedAt.UtcTicks, c.Id),
+            "status" => new(Array.IndexOf(CaseStatus.All, c.Status), "", c.CreatedAt.UtcTicks, c.Id),
+            "severity" => new(CaseSeverity.Rank(c.Severity), "", c.CreatedAt.UtcTicks, c.Id),
+            "updatedAt" => new(c.UpdatedAt?.UtcTicks ?? 0, "", c.CreatedAt.UtcTicks, c.Id),
+            "closedAt" => new(c.ClosedAt?.UtcTicks ?? 0, "", c.CreatedAt.UtcTicks, c.Id),
+            _ => new(c.CreatedAt.UtcTicks, "", c.CreatedAt.UtcTicks, c.Id),
         };
-        return new CasePosition(key, c.CreatedAt.UtcTicks, c.Id);
     }
-
-    static string Ticks(DateTimeOffset? at) => (at?.UtcTicks ?? 0).ToString("D19", CultureInfo.InvariantCulture);
 
     static int Compare(CasePosition a, CasePosition b)
     {
+        var byNumber = a.Number.CompareTo(b.Number);
+        if (byNumber != 0) return byNumber;
         var byKey = StringComparer.OrdinalIgnoreCase.Compare(a.Key, b.Key);
         if (byKey != 0) return byKey;
         var byTime = a.CreatedTicks.CompareTo(b.CreatedTicks);
@@ -79,7 +77,7 @@ public static class CaseFinder
         var c = record.Case;
         if (q.Severities.Count > 0 && !q.Severities.Contains(c.Severity)) return false;
         if (q.Owners.Count > 0 && !q.Owners.Contains(c.Owner)) return false;
-        if (q.Tags.Count > 0 && !c.Tags.Any(q.Tags.Contains)) return false;
+        if (q.Tags.Count > 0 && !HasAnyTag(c.Tags, q.Tags)) return false;
         if (q.Categories.Count > 0 && (c.Category is null || !q.Categories.Contains(c.Category))) return false;
         if (q.Assignees.Count > 0 && !MatchesAssignees(c, q.Assignees)) return false;
         if (q.Reporters.Count > 0 && !q.Reporters.Any(r => r == c.CreatedBy.Username || r == c.CreatedBy.ProfileUid || r == c.CreatedBy.Email)) return false;
@@ -97,6 +95,14 @@ public static class CaseFinder
         var text = value?.ToJsonString() ?? "null";
         return filter.Value.Any(v => v == text || (value is System.Text.Json.Nodes.JsonValue && value.GetValueKind() == System.Text.Json.JsonValueKind.String && v == value.GetValue<string>()));
     });
+
+    static bool HasAnyTag(IReadOnlyList<string> tags, IReadOnlyList<string> wanted)
+    {
+        for (var i = 0; i < tags.Count; i++)
+            for (var j = 0; j < wanted.Count; j++)
+                if (string.Equals(tags[i], wanted[j], StringComparison.Ordinal)) return true;
+        return false;
+    }
 
     static bool MatchesAssignees(Case c, IReadOnlyList<string> wanted) =>
         (wanted.Contains("none") && c.Assignees.Count == 0) || c.Assignees.Any(a => wanted.Contains(a.Uid));

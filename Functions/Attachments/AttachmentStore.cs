@@ -74,6 +74,8 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
             ["Actions"] = current.ActionCount + change.Actions.Count,
             ["TotalComment"] = change.Next.TotalComment,
             ["TotalAlerts"] = change.Next.TotalAlerts,
+            // Set once any attachment was ever written, so reading a case that never had one skips the attachment query.
+            ["HasAttachments"] = true,
         };
         ChunkedText.Write(caseRow, "Doc", System.Text.Json.JsonSerializer.Serialize(change.Next.Case, CasesJsonContext.Default.Case));
         var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, caseRow, current.ETag) };

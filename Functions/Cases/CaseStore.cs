@@ -7,7 +7,7 @@ using Cases.Functions.Storage;
 namespace Cases.Functions.Cases;
 
 /// <summary>A case as read, with what is needed to write it back only if nobody changed it meanwhile.</summary>
-public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false);
+public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false, bool HasAttachments = false);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
 public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.FileStore files)
@@ -21,7 +21,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         var entity = response.Value!;
         var deleted = CaseRows.IsDeleted(entity);
         if (deleted && !includeDeleted) return null;
-        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32("Actions") ?? 0, deleted);
+        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32("Actions") ?? 0, deleted, entity.GetBoolean("HasAttachments") == true);
     }
 
     /// <summary>

@@ -43,7 +43,8 @@ public static class CasesApi
         var space = Space.Of(http);
         var stored = await Load(store, space, caseId, ct);
         // includeComments (deprecated in Kibana, default true) leaves the attachments out when false.
-        if (QueryValues.Single(http.Request.Query, "includeComments") == "false") return TypedResults.Ok(CaseResponse.From(stored.Record));
+        if (QueryValues.Single(http.Request.Query, "includeComments") == "false" || !stored.HasAttachments)
+            return TypedResults.Ok(CaseResponse.From(stored.Record));
         return TypedResults.Ok(await AttachmentsApi.WithComments(attachments, space, stored.Record, ct));
     }
 

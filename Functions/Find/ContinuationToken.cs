@@ -17,6 +17,7 @@ public static class ContinuationToken
         {
             ["s"] = sortField,
             ["d"] = descending,
+            ["n"] = position.Number,
             ["k"] = position.Key,
             ["t"] = position.CreatedTicks,
             ["i"] = position.Id,
@@ -32,7 +33,7 @@ public static class ContinuationToken
             var descending = Hosting.QueryValues.Descending(q, fallback: true);
             if (json["s"]!.GetValue<string>() != sortField || json["d"]!.GetValue<bool>() != descending)
                 throw CasesException.BadRequest("The searchAfter token belongs to another sortField or sortOrder: use the same sort as the request that returned it.");
-            return new CasePosition(json["k"]!.GetValue<string>(), json["t"]!.GetValue<long>(), json["i"]!.GetValue<string>());
+            return new CasePosition(json["n"]!.GetValue<long>(), json["k"]!.GetValue<string>(), json["t"]!.GetValue<long>(), json["i"]!.GetValue<string>());
         }
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or NullReferenceException)
         {

@@ -2,6 +2,7 @@ using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
 using Cases.Functions.Files;
 using Cases.Functions.Find;
+using Cases.Functions.Health;
 using Cases.Functions.Identity;
 using Cases.Functions.Metrics;
 using Cases.Functions.Numbering;
@@ -60,6 +61,7 @@ public static class CasesApp
         app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription();
         app.MapOpenApi("/api/openapi.json");
         if (FunctionsHost.IsActive(app.Configuration)) app.MapNumberingTimer();
+        app.MapHealthApi();
         app.MapInEverySpace(api =>
         {
             api.MapCasesApi();

@@ -46,11 +46,12 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
                 {
                     try
                     {
-                        await table.CreateIfNotExistsAsync();
+                        // Not CreateIfNotExistsAsync: it serializes its request by reflection, which Native AOT does not allow.
+                        await table.CreateAsync();
                     }
                     catch (RequestFailedException ex) when (ex.Status == 409)
                     {
-                        // Created concurrently by another instance: fine.
+                        // Exists already, or was created concurrently by another instance: fine.
                     }
                     created = true;
                 }

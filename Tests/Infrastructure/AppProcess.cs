@@ -14,16 +14,19 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string Output { get { lock (output) return output.ToString(); } }
 
-    public static AppProcess Start(IDictionary<string, string> environment, params string[] args)
+    public static AppProcess Start(IDictionary<string, string> environment, params string[] args) =>
+        StartExecutable("dotnet", AppContext.BaseDirectory, environment, [Path.Combine(AppContext.BaseDirectory, "Cases.Functions.dll"), .. args]);
+
+    /// <summary>Starts <paramref name="executable"/> in <paramref name="workingDirectory"/> (e.g. the packaged native app, as the host would).</summary>
+    public static AppProcess StartExecutable(string executable, string workingDirectory, IDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(executable)
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Cases.Functions.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var key in new[] { "ASPNETCORE_URLS", "FUNCTIONS_CUSTOMHANDLER_PORT" }) start.Environment.Remove(key);
         foreach (var (key, value) in environment) start.Environment[key] = value;
