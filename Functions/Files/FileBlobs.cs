@@ -31,7 +31,14 @@ public sealed class FileBlobs(BlobServiceClient service, IOptions<StorageOptions
         {
             if (!created)
             {
-                await container.CreateIfNotExistsAsync(cancellationToken: ct);
+                try
+                {
+                    await container.CreateIfNotExistsAsync(cancellationToken: ct);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 403)
+                {
+                    // An identity without rights to create containers uses the one provisioned (infra/main.bicep).
+                }
                 created = true;
             }
             return container;
