@@ -10,7 +10,7 @@ namespace Cases.Functions.Cases;
 public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false, bool HasAttachments = false);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
-public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes)
+public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.FileStore files)
 {
     /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
     public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
@@ -104,6 +104,8 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes)
     {
         // Index rows live outside the case's prefix and are found through its attachments, so they go first.
         await Attachments.AlertIndex.Purge(table, space, caseId, ct);
+        // Blobs and file index rows likewise, while the case's file rows still list them.
+        await files.PurgeCase(space, caseId, ct);
         // The number's lookup row goes first, while the case row still tells which number it had.
         var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
         if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)

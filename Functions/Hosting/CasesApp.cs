@@ -1,5 +1,6 @@
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
+using Cases.Functions.Files;
 using Cases.Functions.Find;
 using Cases.Functions.Health;
 using Cases.Functions.Identity;
@@ -32,6 +33,11 @@ public static class CasesApp
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => StorageAccount.CreateTableService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CasesTables>();
+        builder.Services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section)
+            .Validate(o => o.IsValid(), FilesOptions.Rule).Validate(o => o.IsValidUpload(), FilesOptions.UploadRule).ValidateOnStart();
+        builder.Services.AddSingleton(sp => StorageAccount.CreateBlobService(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<FileBlobs>();
+        builder.Services.AddSingleton<FileStore>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseIndex>();
         builder.Services.AddSingleton<ChangeLog>();
@@ -66,6 +72,7 @@ public static class CasesApp
             api.MapNumberingApi();
             api.MapFindApi();
             api.MapConfigurationApi();
+            api.MapFilesApi();
         });
         return app;
     }

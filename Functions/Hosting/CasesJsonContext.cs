@@ -8,6 +8,7 @@ using Cases.Domain.Observables;
 using Cases.Domain.Settings;
 using Cases.Domain.Users;
 using Cases.Functions.Cases;
+using Cases.Functions.Files;
 using Cases.Functions.Settings;
 using Cases.Functions.UserActions;
 
@@ -45,6 +46,9 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(List<Observable>))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(List<JsonNode>))]
+[JsonSerializable(typeof(FileResponse))]
+[JsonSerializable(typeof(FilesPage))]
+[JsonSerializable(typeof(CasesByHash))]
 public sealed partial class CasesJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -58,8 +58,11 @@ public class CasesAppFixture : IAsyncLifetime
         await App.StopAsync();
         var service = App.Services.GetRequiredService<TableServiceClient>();
         if (OwnsTables)
+        {
             foreach (var name in App.Services.GetRequiredService<CasesTables>().TableNames)
                 await service.DeleteTableAsync(name);
+            await App.Services.GetRequiredService<global::Cases.Functions.Files.FileBlobs>().DeleteContainer();
+        }
         await App.DisposeAsync();
     }
 

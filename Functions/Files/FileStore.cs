@@ -1,0 +1,179 @@
+using Azure;
+using Azure.Data.Tables;
+using Cases.Domain.Cases;
+using Cases.Domain.Errors;
+using Cases.Domain.UserActions;
+using Cases.Functions.Cases;
+using Cases.Functions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Cases.Functions.Files;
+
+/// <summary>
+/// The table side of case files. Attaching or deleting files is one entity-group transaction: the file rows, their
+/// index rows, the user actions, and the case row's file counter merged under its ETag (so a concurrent change is
+/// retried, never lost, and the case's version does not move).
+/// </summary>
+public sealed class FileStore(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options)
+{
+    const int Attempts = 10;
+
+    sealed record CaseCounters(ETag ETag, int TotalFiles, int Actions, string Owner);
+
+    public FilesOptions Limits => options.Value;
+
+    async Task<CaseCounters?> ReadCase(TableClient table, string space, string caseId, CancellationToken ct)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["Deleted", "TotalFiles", "Actions", "Owner"], ct);
+        if (!row.HasValue || CaseRows.IsDeleted(row.Value!)) return null;
+        var e = row.Value!;
+        return new CaseCounters(e.ETag, e.GetInt32("TotalFiles") ?? 0, e.GetInt32("Actions") ?? 0, e.GetString("Owner") ?? "");
+    }
+
+    /// <summary>The owner of a live case (files and their actions take it), or 404; also checks there is room for one more file.</summary>
+    public async Task<string> CheckRoom(string space, string caseId, CancellationToken ct)
+    {
+        var counters = await ReadCase(await tables.Cases(), space, caseId, ct) ?? throw NotFound(caseId);
+        if (counters.TotalFiles >= Limits.MaxFilesPerCase) throw Domain.Files.FileRules.TooMany(Limits);
+        return counters.Owner;
+    }
+
+    public async Task Attach(string space, CaseFile file, UserAction action, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        for (var attempt = 1; ; attempt++)
+        {
+            var counters = await ReadCase(table, space, file.CaseId, ct) ?? throw NotFound(file.CaseId);
+            if (counters.TotalFiles >= Limits.MaxFilesPerCase) throw Domain.Files.FileRules.TooMany(Limits);
+            CheckActions(file.CaseId, counters, 1);
+            var batch = new List<TableTransactionAction>
+            {
+                Counters(space, file.CaseId, counters, counters.TotalFiles + 1, 1),
+                new(TableTransactionActionType.Add, FileRows.ToEntity(space, FileRows.ItemKey(file.CaseId, file.Id), file)),
+                new(TableTransactionActionType.Add, FileRows.ToEntity(space, FileRows.SpaceKey(file.Id), file)),
+                new(TableTransactionActionType.Add, CaseRows.ToEntity(space, action, CaseRows.UserActionKey(action, 0))),
+            };
+            batch.AddRange(FileRows.HashKeys(file).Select(k => new TableTransactionAction(TableTransactionActionType.Add, FileRows.HashEntity(space, k, file))));
+            if (await TrySubmit(table, batch, attempt, ct)) return;
+        }
+    }
+
+    /// <summary>Removes files of one case and records one action each, all or nothing; the blobs go after the commit.</summary>
+    public async Task Detach(string space, string caseId, IReadOnlyList<CaseFile> files, IReadOnlyList<UserAction> actions, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        for (var attempt = 1; ; attempt++)
+        {
+            var counters = await ReadCase(table, space, caseId, ct) ?? throw NotFound(caseId);
+            CheckActions(caseId, counters, actions.Count);
+            var batch = new List<TableTransactionAction> { Counters(space, caseId, counters, Math.Max(0, counters.TotalFiles - files.Count), actions.Count) };
+            foreach (var f in files)
+            {
+                batch.Add(new(TableTransactionActionType.Delete, new TableEntity(space, FileRows.ItemKey(caseId, f.Id)), ETag.All));
+                batch.Add(new(TableTransactionActionType.Delete, new TableEntity(space, FileRows.SpaceKey(f.Id)), ETag.All));
+                batch.AddRange(FileRows.HashKeys(f).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, k), ETag.All)));
+            }
+            batch.AddRange(actions.Select((a, i) => new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
+            if (await TrySubmit(table, batch, attempt, ct)) break;
+        }
+        // A crash here leaves blobs without rows: invisible, and swept (SweepCase) or purged with the case.
+        foreach (var f in files) await blobs.Delete(f.BlobName, ct);
+    }
+
+    static TableTransactionAction Counters(string space, string caseId, CaseCounters counters, int totalFiles, int newActions) =>
+        new(TableTransactionActionType.UpdateMerge,
+            new TableEntity(space, CaseRows.CaseKey(caseId)) { ["TotalFiles"] = totalFiles, ["Actions"] = counters.Actions + newActions },
+            counters.ETag);
+
+    static async Task<bool> TrySubmit(TableClient table, List<TableTransactionAction> batch, int attempt, CancellationToken ct)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(batch, ct);
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < Attempts)
+        {
+            return false; // the case row moved (an edit, a counter, a number): read it again and retry
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 412)
+        {
+            throw CasesException.Conflict("The case kept changing while the files were being recorded; try again.");
+        }
+    }
+
+    static void CheckActions(string caseId, CaseCounters counters, int adding)
+    {
+        if (counters.Actions + adding > CaseLimits.UserActionsPerCaseMax)
+            throw CasesException.BadRequest($"The case with case id {caseId} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
+    }
+
+    public async Task<CaseFile?> Get(string space, string caseId, string fileId, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(space, FileRows.ItemKey(caseId, fileId), cancellationToken: ct);
+        return row.HasValue ? FileRows.FromEntity(row.Value!) : null;
+    }
+
+    public Task<List<CaseFile>> ListCase(string space, string caseId, CancellationToken ct) => Range(space, FileRows.ItemPrefix(caseId), ct);
+
+    public Task<List<CaseFile>> ListSpace(string space, CancellationToken ct) => Range(space, FileRows.SpacePrefix, ct);
+
+    /// <summary>The files of a space whose MD5, SHA-1 or SHA-256 is <paramref name="hex"/>.</summary>
+    public async Task<List<CaseFile>> FindByHash(string space, string hex, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var prefix = FileRows.HashRangePrefix(hex);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
+        var files = new List<CaseFile>();
+        await foreach (var hit in table.QueryAsync<TableEntity>(filter, select: ["FileId", "CaseId"], cancellationToken: ct))
+            if (await Get(space, hit.GetString("CaseId"), hit.GetString("FileId"), ct) is { } file)
+                files.Add(file);
+        return files;
+    }
+
+    async Task<List<CaseFile>> Range(string space, string prefix, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
+        var files = new List<CaseFile>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            files.Add(FileRows.FromEntity(row));
+        return files;
+    }
+
+    /// <summary>
+    /// Part of deleting a case (CaseStore.Purge, which then removes the case's item rows): the blobs first, then the
+    /// space-level index rows. Safe to repeat, so a purge cut off midway finishes on the next delete.
+    /// </summary>
+    public async Task PurgeCase(string space, string caseId, CancellationToken ct)
+    {
+        await blobs.DeleteCase(space, caseId, ct);
+        var table = await tables.Cases();
+        foreach (var f in await ListCase(space, caseId, ct))
+        {
+            foreach (var key in FileRows.HashKeys(f).Prepend(FileRows.SpaceKey(f.Id)))
+                await table.DeleteEntityAsync(space, key, ETag.All, ct);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the case's blobs that have no file row and are older than <see cref="FilesOptions.OrphanAge"/>: left by a
+    /// crash between the blob commit and the table commit, or between a delete's table commit and its blob deletion.
+    /// </summary>
+    public async Task<int> SweepCase(string space, string caseId, CancellationToken ct)
+    {
+        var known = (await ListCase(space, caseId, ct)).Select(f => f.BlobName).ToHashSet(StringComparer.Ordinal);
+        var cutoff = DateTimeOffset.UtcNow - Limits.OrphanAge; // storage's clock, not the app's (tests fake that one)
+        var swept = 0;
+        await foreach (var blob in blobs.List(FileBlobs.CasePrefix(space, caseId), ct))
+        {
+            if (known.Contains(blob.Name) || blob.Properties.CreatedOn is not { } created || created > cutoff) continue;
+            await blobs.Delete(blob.Name, ct);
+            swept++;
+        }
+        return swept;
+    }
+
+    static CasesException NotFound(string caseId) => CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+}

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs.Models;
+using Cases.Domain.Errors;
+using Cases.Domain.Files;
+using Cases.Domain.UserActions;
+using Cases.Functions.Cases;
+using Cases.Functions.Hosting;
+using Cases.Functions.Identity;
+using Cases.Functions.Spaces;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Cases.Functions.Files;
+
+/// <summary>
+/// Case files: upload (Kibana's <c>POST /api/cases/{caseId}/files</c>, multipart or raw), list, metadata, download with
+/// ranges, delete (at most 10 per call); every file of a space; the cases holding a hash.
+/// </summary>
+public static partial class FilesApi
+{
+    /// <summary>Room for the multipart framing around a file of the maximum size.</summary>
+    const long MultipartOverhead = 64 * 1024;
+
+    public static void MapFilesApi(this IEndpointRouteBuilder routes)
+    {
+        var files = routes.MapGroup("/cases").WithTags("files");
+        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery();
+        files.MapGet("/{caseId}/files", ListCase).WithName("findCaseFiles");
+        files.MapDelete("/{caseId}/files", Delete).WithName("deleteCaseFiles");
+        files.MapGet("/{caseId}/files/{fileId}", Get).WithName("getCaseFile");
+        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile");
+        files.MapGet("/files/_find", FindInSpace).WithName("findFiles");
+        files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash");
+    }
+
+    sealed record Uploaded(string FileId, string BlobName, string FileName, string MimeType, StoredContent Content);
+
+    /// <summary>
+    /// Streams the file into a blob, then commits the file rows, the user action and the case's counter in one
+    /// transaction. Until that commit nothing is visible; if it fails the blob is deleted; a crash between the two leaves
+    /// a blob without a row, which no read can reach and <see cref="FileStore.SweepCase"/> removes.
+    /// </summary>
+    static async Task<Ok<JsonObject>> Upload(string caseId, HttpContext http, FileStore store, CaseStore cases, FileBlobs blobs,
+        CallerIdentity identity, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var limits = store.Limits;
+        var user = identity.Of(http);
+        if (!CaseRequests.IsCaseId(caseId)) throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+        var owner = await store.CheckRoom(space, caseId, ct);
+        if (http.Request.ContentLength is null && FunctionsHost.IsActive(http.RequestServices.GetRequiredService<IConfiguration>()))
+            throw new CasesException(411, "Uploads need a Content-Length: the Functions host drops chunked request bodies.");
+        if (http.Request.ContentLength > limits.MaxFileBytes + MultipartOverhead) throw FileRules.TooLarge("", limits);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+            bodyLimit.MaxRequestBodySize = limits.MaxFileBytes + MultipartOverhead;
+
+        string? discard = null; // the blob to take back if anything fails before the table commit
+        try
+        {
+            var (part, formName) = await UploadSource.Read(http.Request, async (fileName, declaredType, body, earlyName) =>
+            {
+                var (name, extension) = FileRules.Split(fileName);
+                FileRules.Name(earlyName ?? name, limits);
+                var mimeType = FileRules.MimeType(declaredType, extension, limits);
+                var fileId = Guid.NewGuid().ToString();
+                var blobName = FileBlobs.Name(space, caseId, fileId);
+                var blob = await blobs.Block(blobName, ct);
+                discard = blobName;
+                var metadata = new Dictionary<string, string> { ["space"] = space, ["caseId"] = caseId, ["fileId"] = fileId };
+                var maxBytes = FileRules.MaxBytes(mimeType, limits);
+                var content = http.Request.HasFormContentType || http.Request.ContentLength is not { } length || length == 0
+                    ? await HashingUpload.Run(body, blob, mimeType, maxBytes, () => FileRules.TooLarge(mimeType, limits), metadata,
+                        limits.UploadBlockBytes, limits.UploadBlocksInFlight, ct)
+                    : await SinglePutUpload.Run(body, length, blob, mimeType, maxBytes, () => FileRules.TooLarge(mimeType, limits), metadata, ct);
+                return new Uploaded(fileId, blobName, fileName, mimeType, content);
+            }, ct);
+
+            var (baseName, ext) = FileRules.Split(part.FileName);
+            var file = new CaseFile(part.FileId, caseId, FileRules.Name(string.IsNullOrWhiteSpace(formName) ? baseName : formName, limits), ext,
+                part.MimeType, part.Content.Size, part.Content.Md5, part.Content.Sha1, part.Content.Sha256, time.Now(), user, owner, part.BlobName);
+            var action = new UserAction(Guid.NewGuid().ToString(), caseId, "create", "comment",
+                new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
+            await store.Attach(space, file, action, ct);
+            discard = null; // committed: the blob is the file's now
+
+            await Sweep(store, space, caseId, logs);
+            var stored = await CasesApi.Load(cases, space, caseId, ct);
+            var response = JsonSerializer.SerializeToNode(CaseResponse.From(stored.Record, [FileAttachment.Of(file)]), CasesJsonContext.Default.CaseResponse)!.AsObject();
+            response["file"] = JsonSerializer.SerializeToNode(FileResponse.From(file), CasesJsonContext.Default.FileResponse);
+            return TypedResults.Ok(response);
+        }
+        finally
+        {
+            // Anything that failed after the blob was committed (a refusal, the table, the client going away) takes it back.
+            if (discard is not null)
+                try { await blobs.Delete(discard, CancellationToken.None); }
+                catch (Exception ex) { LogSweepFailed(logs.CreateLogger("Cases.Files"), ex, caseId); } // left for the sweep
+        }
+    }
+
+    /// <summary>Best effort: an orphan left by an earlier crash goes on the next upload to the case.</summary>
+    static async Task Sweep(FileStore store, string space, string caseId, ILoggerFactory logs)
+    {
+        try
+        {
+            await store.SweepCase(space, caseId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogSweepFailed(logs.CreateLogger("Cases.Files"), ex, caseId);
+        }
+    }
+
+    static async Task<Ok<FilesPage>> ListCase(string caseId, HttpContext http, FileStore store, CaseStore cases, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        await CasesApi.Load(cases, space, caseId, ct);
+        return TypedResults.Ok(Page(http.Request.Query, await store.ListCase(space, caseId, ct), descendingByDefault: false));
+    }
+
+    static async Task<Ok<FilesPage>> FindInSpace(HttpContext http, FileStore store, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var hash = QueryValues.Single(http.Request.Query, "hash");
+        var files = hash is null ? await store.ListSpace(space, ct) : await store.FindByHash(space, Hash(hash), ct);
+        return TypedResults.Ok(Page(http.Request.Query, files, descendingByDefault: true));
+    }
+
+    /// <summary>Paging (Kibana's rules), sort by name, size or createdAt, filters by MIME type and by words in the name.</summary>
+    static FilesPage Page(IQueryCollection query, List<CaseFile> files, bool descendingByDefault)
+    {
+        var (page, perPage) = QueryValues.Paging(query);
+        var sortField = QueryValues.Single(query, "sortField") ?? "createdAt";
+        var descending = QueryValues.Descending(query, descendingByDefault);
+        var mimeTypes = QueryValues.List(query, "mimeType");
+        var search = QueryValues.Single(query, "search");
+        IEnumerable<CaseFile> selected = files;
+        if (mimeTypes.Count > 0) selected = selected.Where(f => mimeTypes.Contains(f.MimeType, StringComparer.OrdinalIgnoreCase));
+        if (search is not null) selected = selected.Where(f => $"{f.Name}.{f.Extension}".Contains(search, StringComparison.OrdinalIgnoreCase));
+        selected = sortField switch
+        {
+            "name" => Order(selected, f => f.Name, descending, StringComparer.OrdinalIgnoreCase),
+            "size" => Order(selected, f => f.Size, descending, Comparer<long>.Default),
+            "createdAt" => Order(selected, f => f.CreatedAt, descending, Comparer<DateTimeOffset>.Default),
+            _ => throw CasesException.InvalidValue("sortField", sortField),
+        };
+        var list = selected.ToList();
+        return new FilesPage(list.Skip((page - 1) * perPage).Take(perPage).Select(FileResponse.From).ToList(), page, perPage, list.Count);
+    }
+
+    static IEnumerable<CaseFile> Order<TKey>(IEnumerable<CaseFile> files, Func<CaseFile, TKey> key, bool descending, IComparer<TKey> comparer) =>
+        (descending ? files.OrderByDescending(key, comparer) : files.OrderBy(key, comparer)).ThenBy(f => f.Id, StringComparer.Ordinal);
+
+    static async Task<Ok<CasesByHash>> CasesWithHash(HttpContext http, FileStore store, CaseStore cases, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var hash = Hash(QueryValues.Single(http.Request.Query, "hash") ?? throw CasesException.InvalidValue("hash", null));
+        var files = await store.FindByHash(space, hash, ct);
+        var found = new List<CaseResponse>();
+        foreach (var caseId in files.Select(f => f.CaseId).Distinct())
+            if (await cases.Get(space, caseId, ct) is { } c)
+                found.Add(CaseResponse.From(c.Record));
+        return TypedResults.Ok(new CasesByHash(hash, found, files.Select(FileResponse.From).ToList()));
+    }
+
+    /// <summary>An MD5, SHA-1 or SHA-256 in hex (32, 40 or 64 digits), lower-cased as stored.</summary>
+    static string Hash(string value) =>
+        value.Length is 32 or 40 or 64 && value.All(char.IsAsciiHexDigit) ? value.ToLowerInvariant() : throw CasesException.InvalidValue("hash", value);
+
+    static async Task<Ok<FileResponse>> Get(string caseId, string fileId, HttpContext http, FileStore store, CancellationToken ct) =>
+        TypedResults.Ok(FileResponse.From(await Load(store, Space.Of(http), caseId, fileId, ct)));
+
+    /// <summary>
+    /// Streams the blob with its type, a download name, Content-MD5 and an ETag (the MD5), honouring Range and
+    /// If-None-Match/If-Range. Under the Functions host the response is buffered: large files should later go by a
+    /// redirect to a short-lived user-delegation SAS instead.
+    /// </summary>
+    static async Task<IResult> Download(string caseId, string fileId, HttpContext http, FileStore store, FileBlobs blobs, CancellationToken ct)
+    {
+        var file = await Load(store, Space.Of(http), caseId, fileId, ct);
+        var blob = await blobs.Block(file.BlobName, ct);
+        var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        var headers = http.Response.Headers;
+        if (!http.Request.Headers.ContainsKey(HeaderNames.Range))
+            headers["Content-MD5"] = Convert.ToBase64String(Convert.FromHexString(file.Md5));
+        headers["X-Content-Type-Options"] = "nosniff";
+        headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(file.Sha256))}:, md5=:{Convert.ToBase64String(Convert.FromHexString(file.Md5))}:";
+        var downloadName = file.Extension.Length > 0 ? $"{file.Name}.{file.Extension}" : file.Name;
+        return TypedResults.Stream(stream, file.MimeType, downloadName, file.CreatedAt, new EntityTagHeaderValue($"\"{file.Md5}\""), enableRangeProcessing: true);
+    }
+
+    static async Task<NoContent> Delete(string caseId, HttpContext http, FileStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
+        if (ids.Count == 0) throw CasesException.BadRequest("The length of the field ids is too short. Array must be of length >= 1.");
+        if (ids.Count > store.Limits.MaxDeletePerCall)
+            throw CasesException.BadRequest($"The length of the field ids is too long. Array must be of length <= {store.Limits.MaxDeletePerCall}.");
+        var files = new List<CaseFile>();
+        foreach (var id in ids) files.Add(await Load(store, space, caseId, id, ct));
+        var user = identity.Of(http);
+        var now = time.Now();
+        var actions = files.Select(f => new UserAction(Guid.NewGuid().ToString(), caseId, "delete", "comment",
+            new JsonObject { ["comment"] = FileAttachment.Of(f) }, now, user, f.Owner, f.Id)).ToList();
+        await store.Detach(space, caseId, files, actions, ct);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
+        (CaseRequests.IsCaseId(caseId) && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null)
+        ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping orphan blobs of case {CaseId} failed")]
+    static partial void LogSweepFailed(ILogger logger, Exception ex, string caseId);
+}

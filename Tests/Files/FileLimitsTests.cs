@@ -1,0 +1,66 @@
+using System.Net;
+using Azure.Storage.Blobs;
+using Cases.Functions.Files;
+using Cases.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cases.Tests.Files;
+
+/// <summary>The app with small file limits (configured as an operator would), so the limits can be reached quickly.</summary>
+public sealed class SmallFileLimitsFixture : CasesAppFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("Cases:Files:MaxFileBytes", (3 * 1024 * 1024).ToString()),
+        new("Cases:Files:MaxImageBytes", (1024 * 1024).ToString()),
+        new("Cases:Files:MaxFilesPerCase", "3"),
+        new("Cases:Files:MaxNameLength", "20"),
+        new("Cases:Files:OrphanAge", "00:00:02"), // not 0: a concurrent upload's blob is briefly without its row
+    ];
+}
+
+public class FileLimitsTests(SmallFileLimitsFixture app) : IClassFixture<SmallFileLimitsFixture>
+{
+    [Fact]
+    public async Task Size_limits_apply_while_streaming_and_leave_nothing_behind()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        await (await app.UploadForm(space, caseId, "big.png", "image/png", FileUploadTests.PngOf(1024 * 1024 + 1))).Error(HttpStatusCode.BadRequest, "maximum size of an image is 1 MiB");
+        await (await app.UploadRaw(space, caseId, "big.gz", "application/gzip", FilesClient.Gzip(3 * 1024 * 1024 + 1, 1))).Error(HttpStatusCode.BadRequest, "maximum size of a file is 3 MiB");
+        await app.UploadRaw(space, caseId, "ok.png", "image/png", FileUploadTests.PngOf(1024 * 1024)).Uploaded();
+        await app.UploadForm(space, caseId, "ok.gz", "application/gzip", FilesClient.Gzip(3 * 1024 * 1024, 2)).Uploaded();
+        await (await app.UploadRaw(space, caseId, new string('n', 21) + ".txt", "text/plain", "x"u8.ToArray())).Error(HttpStatusCode.BadRequest, "maximum length is 20");
+        Assert.Equal(2, (await app.Blobs(space, caseId)).Count);
+        Assert.Equal(2, await app.TotalFiles(space, caseId));
+    }
+
+    [Fact]
+    public async Task A_case_holds_at_most_the_configured_number_of_files()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        var uploads = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => app.UploadRaw(space, caseId, $"f{i}.txt", "text/plain", "x"u8.ToArray())));
+        var statuses = string.Join(",", await Task.WhenAll(uploads.Select(async u => $"{(int)u.StatusCode} {await u.Content.ReadAsStringAsync()}")));
+        Assert.True(3 == uploads.Count(u => u.IsSuccessStatusCode), statuses);
+        foreach (var refused in uploads.Where(u => !u.IsSuccessStatusCode))
+            await refused.Error(HttpStatusCode.BadRequest, "maximum of 3 files");
+        Assert.Equal(3, await app.TotalFiles(space, caseId));
+        Assert.Equal(3, (await app.Blobs(space, caseId)).Count);
+    }
+
+    [Fact]
+    public async Task Orphan_blobs_of_a_case_are_swept()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        // A blob whose table commit never happened (a crash between the two commits).
+        var container = app.App.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(app.App.Services.GetRequiredService<FileBlobs>().ContainerName);
+        await container.CreateIfNotExistsAsync();
+        await container.UploadBlobAsync(FileBlobs.Name(space, caseId, Guid.NewGuid().ToString()), BinaryData.FromString("orphan"));
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // older than OrphanAge
+        var file = await app.UploadRaw(space, caseId, "kept.txt", "text/plain", "kept"u8.ToArray()).Uploaded();
+        var blobs = await app.Blobs(space, caseId);
+        Assert.Equal(FileBlobs.Name(space, caseId, file["id"]!.GetValue<string>()), Assert.Single(blobs).Name);
+    }
+}
