@@ -86,6 +86,28 @@ public sealed class FindMoreTests(CasesAppFixture app) : IClassFixture<CasesAppF
     }
 
     [Fact]
+    public async Task No_filter_ever_returns_another_spaces_cases()
+    {
+        var created = await app.CreateCase(space, new { title = "Only here", tags = new[] { "isolated" }, category = "Secret", assignees = new[] { new { uid = "u_x" } } });
+        var other = CasesAppFixture.NewSpace();
+        await app.CreateCase(other, new { title = "Elsewhere" });
+        foreach (var query in new[]
+        {
+            "", "tags=isolated", "search=Only", $"search={created["id"]}", "status=open", "severity=low", "owner=securitySolution",
+            "category=Secret", "assignees=u_x", "reporters=local-tester", "from=now-1y", "sortField=title&sortOrder=asc",
+        })
+        {
+            var found = await (await app.Http.GetAsync(CasesAppFixture.Api(other, $"/cases/_find?{query}"))).Json();
+            Assert.DoesNotContain(found["cases"]!.AsArray(), c => c!["id"]!.GetValue<string>() == created["id"]!.GetValue<string>());
+            Assert.DoesNotContain(Titles(found), t => t == "Only here");
+        }
+        var tags = await (await app.Http.GetAsync(CasesAppFixture.Api(other, "/cases/tags"))).Json();
+        Assert.DoesNotContain(tags.AsArray(), t => t!.GetValue<string>() == "isolated");
+        var categories = await (await app.Http.GetAsync(CasesAppFixture.Api(other, "/cases/categories"))).Json();
+        Assert.Empty(categories.AsArray());
+    }
+
+    [Fact]
     public async Task Bulk_get_returns_found_cases_and_reports_the_others()
     {
         var a = await app.CreateCase(space);
