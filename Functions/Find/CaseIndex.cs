@@ -131,22 +131,15 @@ public sealed partial class CaseIndex
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the view snapshot of space {Space} failed")]
     static partial void LogSnapshotFailed(ILogger logger, Exception ex, string space);
 
-    /// <summary>
-    /// Scans the space's case rows in 16 slices (by the first character of the id), a few at a time: each query then
-    /// matches and orders far fewer rows, which Azurite in particular needs (it re-sorts every match on every page).
-    /// </summary>
+    /// <summary>Scans the space's case rows: the fallback when there is no usable snapshot.</summary>
     async Task Load(string space, SpaceView view, CancellationToken ct)
     {
         var table = await tables.Cases();
-        const string hex = "0123456789abcdef";
-        var bounds = hex.Skip(1).Select(c => CaseRows.CasePrefix + c).Prepend(CaseRows.CasePrefix).Append(CaseRows.PrefixEnd(CaseRows.CasePrefix)).ToArray();
-        await Parallel.ForAsync(0, bounds.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (i, token) =>
-        {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {bounds[i]} and RowKey lt {bounds[i + 1]}");
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: token))
-                if (!CaseRows.IsDeleted(row))
-                    view.Apply(CaseRows.FromEntity(row));
-        });
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {space} and RowKey ge {CaseRows.CasePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.CasePrefix)}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            if (!CaseRows.IsDeleted(row))
+                view.Apply(CaseRows.FromEntity(row));
     }
 
     async Task CatchUp(string space, SpaceView view, CancellationToken ct)
