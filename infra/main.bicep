@@ -88,10 +88,10 @@ var caseFilesContainerName = 'case-files'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
 
-// No anonymous user: Cases__Identity__LocalUser empty, so requests without a trusted principal get 401.
+// No anonymous user: Cases__Identity__LocalUserEnabled=false, so requests without a trusted principal get 401.
 var localUserSettings = empty(anonymousUserName)
   ? [
-      { name: 'Cases__Identity__LocalUser', value: '' }
+      { name: 'Cases__Identity__LocalUserEnabled', value: 'false' }
     ]
   : [
       { name: 'Cases__Identity__LocalUser__Username', value: anonymousUserName }

@@ -21,7 +21,7 @@ public sealed class CallerIdentity(IOptions<IdentityOptions> options)
         var settings = options.Value;
         if (settings.TrustClientPrincipal && context.Request.Headers[PrincipalHeader] is [{ Length: > 0 } encoded])
             return FromPrincipal(encoded, context.Request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"].ToString());
-        if (settings.LocalUser is { } local)
+        if (settings.LocalUserEnabled && settings.LocalUser is { } local)
             return new CaseUser(local.Email, local.FullName, local.Username, local.ProfileUid);
         throw new CasesException(401, "Authentication is required: no signed-in user was found on the request.");
     }

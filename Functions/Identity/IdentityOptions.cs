@@ -10,7 +10,13 @@ public sealed class IdentityOptions
     /// </summary>
     public bool TrustClientPrincipal { get; set; }
 
-    /// <summary>Who a request without a trusted principal acts as. For local development; set it to null in Azure.</summary>
+    /// <summary>
+    /// Whether a request without a trusted principal acts as <see cref="LocalUser"/> (local development) or gets 401.
+    /// Turn it off in Azure (the Bicep does, unless told an anonymous user name).
+    /// </summary>
+    public bool LocalUserEnabled { get; set; } = true;
+
+    /// <summary>Who a request without a trusted principal acts as, when <see cref="LocalUserEnabled"/>.</summary>
     public LocalUserOptions? LocalUser { get; set; } = new();
 }
 

@@ -70,3 +70,18 @@ public sealed class UntrustedIdentityTests(UntrustedIdentityTests.Fixture app) :
         Assert.Equal("local-tester", created["created_by"]!["username"]!.GetValue<string>());
     }
 }
+
+/// <summary>In Azure the local user is off: a request without a principal is refused, not served as somebody.</summary>
+public sealed class NoLocalUserTests(NoLocalUserTests.Fixture app) : IClassFixture<NoLocalUserTests.Fixture>
+{
+    public sealed class Fixture : CasesAppFixture
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Cases:Identity:LocalUserEnabled", "false")];
+    }
+
+    [Fact]
+    public async Task A_request_without_a_principal_gets_401()
+    {
+        await (await app.Http.PostAsJsonAsync("/api/cases", TestCases.NewCaseBody())).Error(System.Net.HttpStatusCode.Unauthorized, "Authentication is required");
+    }
+}
