@@ -11,8 +11,7 @@ public static class AlertIndex
     public static async Task Purge(TableClient table, string space, string caseId, CancellationToken ct)
     {
         var prefix = AttachmentRows.AttachmentPrefix(caseId);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)} and Type eq {AttachmentTypes.Alert}");
+        var filter = CaseRows.RangeFilter(space, prefix) + " and " + TableClient.CreateQueryFilter($"Type eq {AttachmentTypes.Alert}");
         var keys = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             keys.AddRange(AttachmentRows.FromEntity(row).AlertIds.Select(id => AttachmentRows.AlertIndexKey(id, caseId)));

@@ -34,8 +34,8 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
         var table = await tables.Cases();
         var prefix = AttachmentRows.AttachmentPrefix(caseId);
         var filter = type is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)} and Type eq {type}");
+            ? CaseRows.RangeFilter(space, prefix)
+            : CaseRows.RangeFilter(space, prefix) + " and " + TableClient.CreateQueryFilter($"Type eq {type}");
         var list = new List<StoredAttachment>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             list.Add(new StoredAttachment(AttachmentRows.FromEntity(row), row.ETag));
@@ -54,7 +54,7 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
     {
         var table = await tables.Cases();
         var prefix = AttachmentRows.AlertIndexPrefix(alertId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
+        var filter = CaseRows.RangeFilter(space, prefix);
         var ids = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["CaseId"], cancellationToken: ct))
             ids.Add(row.GetString("CaseId"));

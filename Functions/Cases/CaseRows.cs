@@ -34,6 +34,10 @@ public static class CaseRows
     /// <summary>The exclusive upper bound of a row-key range that starts with <paramref name="prefix"/>.</summary>
     public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 
+    /// <summary>The rows of a space whose row keys start with <paramref name="prefix"/>, as an escaped query filter.</summary>
+    public static string RangeFilter(string space, string prefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {PrefixEnd(prefix)}");
+
     public static TableEntity ToEntity(string space, CaseRecord record, int actionCount)
     {
         var c = record.Case;

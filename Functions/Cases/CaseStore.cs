@@ -111,7 +111,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)
             await table.DeleteEntityAsync(space, CaseRows.NumberKey(number), ETag.All, ct);
         var prefix = CaseRows.ItemsPrefix(caseId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
+        var filter = CaseRows.RangeFilter(space, prefix);
         var batch = new List<TableTransactionAction>(100);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
         {
@@ -138,8 +138,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     public async IAsyncEnumerable<CaseRecord> List(string space, IReadOnlyList<string> severities, IReadOnlyList<string> owners, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var table = await tables.Cases();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {space} and RowKey ge {CaseRows.CasePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.CasePrefix)}");
+        var filter = CaseRows.RangeFilter(space, CaseRows.CasePrefix);
         filter += AnyOf("Severity", severities) + AnyOf("Owner", owners);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             if (!CaseRows.IsDeleted(row))

@@ -124,7 +124,7 @@ public sealed class FileStore(CasesTables tables, FileBlobs blobs, IOptions<File
     {
         var table = await tables.Cases();
         var prefix = FileRows.HashRangePrefix(hex);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
+        var filter = CaseRows.RangeFilter(space, prefix);
         var files = new List<CaseFile>();
         await foreach (var hit in table.QueryAsync<TableEntity>(filter, select: ["FileId", "CaseId"], cancellationToken: ct))
             if (await Get(space, hit.GetString("CaseId"), hit.GetString("FileId"), ct) is { } file)
@@ -135,7 +135,7 @@ public sealed class FileStore(CasesTables tables, FileBlobs blobs, IOptions<File
     async Task<List<CaseFile>> Range(string space, string prefix, CancellationToken ct)
     {
         var table = await tables.Cases();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
+        var filter = CaseRows.RangeFilter(space, prefix);
         var files = new List<CaseFile>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             files.Add(FileRows.FromEntity(row));

@@ -135,8 +135,7 @@ public sealed partial class CaseIndex
     async Task Load(string space, SpaceView view, CancellationToken ct)
     {
         var table = await tables.Cases();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {space} and RowKey ge {CaseRows.CasePrefix} and RowKey lt {CaseRows.PrefixEnd(CaseRows.CasePrefix)}");
+        var filter = CaseRows.RangeFilter(space, CaseRows.CasePrefix);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             if (!CaseRows.IsDeleted(row))
                 view.Apply(CaseRows.FromEntity(row));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Cases.Domain.Cases;
+using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Storage;
 
@@ -31,7 +32,7 @@ public sealed class ViewSnapshots(CasesTables tables)
 
         using var compressed = new MemoryStream();
         var read = 0;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {generation + "_"} and RowKey lt {generation + "`"}");
+        var filter = CaseRows.RangeFilter(space, generation + "_");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
             for (var i = 0; row.GetBinary($"P{i}") is { } part; i++) compressed.Write(part);
@@ -80,7 +81,7 @@ public sealed class ViewSnapshots(CasesTables tables)
 
     static async Task DeleteGeneration(TableClient table, string space, string generation, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {generation + "_"} and RowKey lt {generation + "`"}");
+        var filter = CaseRows.RangeFilter(space, generation + "_");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
             await table.DeleteEntityAsync(space, row.RowKey, ETag.All, ct);
     }

@@ -32,7 +32,7 @@ public sealed class ConfigurationStore(CasesTables tables)
     public async Task<List<StoredConfiguration>> List(string space, CancellationToken ct)
     {
         var table = await tables.Cases();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {Prefix} and RowKey lt {CaseRows.PrefixEnd(Prefix)}");
+        var filter = CaseRows.RangeFilter(space, Prefix);
         var result = new List<StoredConfiguration>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             result.Add(FromEntity(row));

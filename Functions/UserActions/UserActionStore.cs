@@ -13,7 +13,7 @@ public sealed class UserActionStore(CasesTables tables)
     {
         var table = await tables.Cases();
         var prefix = CaseRows.UserActionPrefix(caseId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {CaseRows.PrefixEnd(prefix)}");
+        var filter = CaseRows.RangeFilter(space, prefix);
         var actions = new List<UserAction>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             actions.Add(CaseRows.UserActionFromEntity(row));
