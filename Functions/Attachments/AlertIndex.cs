@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Cases.Domain.Attachments;
 using Cases.Functions.Cases;
+using Cases.Functions.Storage;
 
 namespace Cases.Functions.Attachments;
 
@@ -15,18 +16,7 @@ public static class AlertIndex
         var keys = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             keys.AddRange(AttachmentRows.FromEntity(row).AlertIds.Select(id => AttachmentRows.AlertIndexKey(id, caseId)));
-        foreach (var chunk in keys.Chunk(100))
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(chunk.Select(k =>
-                    new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, k), ETag.All)), ct);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 404)
-            {
-                // A purge that was cut off already removed some: remove the rest one by one.
-                foreach (var key in chunk) await table.DeleteEntityAsync(space, key, ETag.All, ct);
-            }
-        }
+        // A purge that was cut off may already have removed some: TableDeletes tolerates that.
+        await TableDeletes.Delete(table, space, keys, ct);
     }
 }

@@ -110,19 +110,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
         if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)
             await table.DeleteEntityAsync(space, CaseRows.NumberKey(number), ETag.All, ct);
-        var prefix = CaseRows.ItemsPrefix(caseId);
-        var filter = CaseRows.RangeFilter(space, prefix);
-        var batch = new List<TableTransactionAction>(100);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
-        {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-            if (batch.Count == 100)
-            {
-                await table.SubmitTransactionAsync(batch, ct);
-                batch.Clear();
-            }
-        }
-        if (batch.Count > 0) await table.SubmitTransactionAsync(batch, ct);
+        await TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, CaseRows.ItemsPrefix(caseId)), ct);
         await table.DeleteEntityAsync(space, CaseRows.CaseKey(caseId), ETag.All, ct);
     }
 

@@ -48,26 +48,7 @@ public sealed class ChangeLog(CasesTables tables, TimeProvider time)
     {
         var table = await tables.Changes();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey lt {Key(ticks)}");
-        var batch = new List<TableTransactionAction>(100);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
-        {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-            if (batch.Count == 100) await Flush();
-        }
-        if (batch.Count > 0) await Flush();
-
-        async Task Flush()
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(batch, ct);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 404)
-            {
-                // Another instance compacted some of them first; the rest go next time.
-            }
-            batch.Clear();
-        }
+        await TableDeletes.DeleteMatching(table, space, filter, ct);
     }
 
     static string Key(long ticks) => ticks.ToString("D19", CultureInfo.InvariantCulture);

@@ -79,10 +79,6 @@ public sealed class ViewSnapshots(CasesTables tables)
             await DeleteGeneration(table, space, old, ct);
     }
 
-    static async Task DeleteGeneration(TableClient table, string space, string generation, CancellationToken ct)
-    {
-        var filter = CaseRows.RangeFilter(space, generation + "_");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
-            await table.DeleteEntityAsync(space, row.RowKey, ETag.All, ct);
-    }
+    static Task DeleteGeneration(TableClient table, string space, string generation, CancellationToken ct) =>
+        TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, generation + "_"), ct);
 }

@@ -178,19 +178,9 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
         return rows;
     }
 
-    async Task DropQueued(IReadOnlyCollection<TableEntity> rows, CancellationToken ct)
-    {
-        var numbering = await tables.Numbering();
-        try
-        {
-            await numbering.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), ct);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == 404)
-        {
-            // Another run cleared some of them first; clear the rest one by one.
-            foreach (var row in rows) await numbering.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct);
-        }
-    }
+    /// <summary>Clears queue rows of one space; rows another run cleared first are no error.</summary>
+    async Task DropQueued(IReadOnlyCollection<TableEntity> rows, CancellationToken ct) =>
+        await TableDeletes.Delete(await tables.Numbering(), rows.First().PartitionKey, rows.Select(r => r.RowKey), ct);
 
     Task DropQueued(TableEntity row, CancellationToken ct) => DropQueued([row], ct);
 
