@@ -11,7 +11,7 @@ public static class AttachmentsBench
         await using var bench = await BenchApp.Start();
         var http = bench.Http;
         const string owner = "securitySolution";
-        var created = await Ok(await http.PostAsJsonAsync("/api/cases", new JsonObject
+        var created = await BenchApp.Ok(await http.PostAsJsonAsync("/api/cases", new JsonObject
         {
             ["title"] = "Attachment benchmark", ["description"] = "Many alerts and comments", ["tags"] = new JsonArray(), ["owner"] = owner,
             ["settings"] = new JsonObject { ["syncAlerts"] = false },
@@ -28,23 +28,16 @@ public static class AttachmentsBench
                 ["alertId"] = new JsonArray(Enumerable.Range(batch * 100, 100).Select(i => (JsonNode?)$"alert-{i}").ToArray()),
                 ["rule"] = new JsonObject { ["id"] = "rule-1", ["name"] = "Brute force" },
             };
-            await attach.Time(async () => await Ok(await http.PostAsJsonAsync(comments, body)));
+            await attach.Time(async () => await BenchApp.Ok(await http.PostAsJsonAsync(comments, body)));
         }
         for (var i = 0; i < 500; i++)
-            await Ok(await http.PostAsJsonAsync(comments, new JsonObject { ["type"] = "user", ["owner"] = owner, ["comment"] = $"Comment {i}: " + new string('x', 200) }));
+            await BenchApp.Ok(await http.PostAsJsonAsync(comments, new JsonObject { ["type"] = "user", ["owner"] = owner, ["comment"] = $"Comment {i}: " + new string('x', 200) }));
 
         var read = new Samples("get case with 1,000 alerts + 500 comments");
-        for (var i = 0; i < 20; i++) await read.Time(async () => await Ok(await http.GetAsync($"/api/cases/{created["id"]}")));
+        for (var i = 0; i < 20; i++) await read.Time(async () => await BenchApp.Ok(await http.GetAsync($"/api/cases/{created["id"]}")));
 
         Console.WriteLine();
         Console.WriteLine("Attachments on Azurite:");
         Samples.Print([attach, read], new Dictionary<string, double> { [attach.Name] = 300, [read.Name] = 200 });
-    }
-
-    static async Task<JsonNode> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {text}");
-        return JsonNode.Parse(text)!;
     }
 }

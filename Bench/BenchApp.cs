@@ -45,6 +45,14 @@ public sealed class BenchApp : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
+    /// <summary>The response's JSON; a benchmark stops at the first failed request rather than timing errors.</summary>
+    public static async Task<System.Text.Json.Nodes.JsonNode> Ok(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {text}");
+        return System.Text.Json.Nodes.JsonNode.Parse(text)!;
+    }
+
     /// <summary>Seeds cases through the store (the code the API runs), many at once, and prints progress.</summary>
     public async Task Seed(string space, int count, Func<int, NewCase> input, Func<int, DateTimeOffset> createdAt,
         Func<int, Case, Case>? transform = null, int parallelism = 32)

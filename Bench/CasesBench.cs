@@ -41,13 +41,13 @@ public static class CasesBench
         string Api(string path) => $"/s/{space}/api{path}";
 
         var warm = Stopwatch.StartNew();
-        await Ok(await http.GetAsync(Api("/cases/_find?perPage=1")));
+        await BenchApp.Ok(await http.GetAsync(Api("/cases/_find?perPage=1")));
         warm.Stop();
         TimeSpan fromSnapshot;
         await using (var second = await BenchApp.Start(("Cases:Storage:TablePrefix", bench.TablePrefix)))
         {
             var clock = Stopwatch.StartNew();
-            await Ok(await second.Http.GetAsync(Api("/cases/_find?perPage=1")));
+            await BenchApp.Ok(await second.Http.GetAsync(Api("/cases/_find?perPage=1")));
             fromSnapshot = clock.Elapsed;
         }
 
@@ -66,17 +66,17 @@ public static class CasesBench
                 ["owner"] = "securitySolution", ["settings"] = new JsonObject { ["syncAlerts"] = true },
                 ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
             };
-            var created = await create.Time(async () => await Ok(await http.PostAsJsonAsync(Api("/cases"), body)));
+            var created = await create.Time(async () => await BenchApp.Ok(await http.PostAsJsonAsync(Api("/cases"), body)));
             ids.Add(created["id"]!.GetValue<string>());
         }
-        foreach (var id in ids) await get.Time(async () => await Ok(await http.GetAsync(Api($"/cases/{id}"))));
+        foreach (var id in ids) await get.Time(async () => await BenchApp.Ok(await http.GetAsync(Api($"/cases/{id}"))));
         for (var i = 0; i < samples / 2; i++)
         {
             var query = $"/cases/_find?status=open&tags={Pick(random, vocabulary)}&search={Pick(random, Words)}&sortField=createdAt&perPage=20&page=1";
-            await find.Time(async () => await Ok(await http.GetAsync(Api(query))));
-            await deep.Time(async () => await Ok(await http.GetAsync(Api("/cases/_find?page=500&perPage=20"))));
-            await tags.Time(async () => await Ok(await http.GetAsync(Api("/cases/tags"))));
-            await counts.Time(async () => await Ok(await http.GetAsync(Api("/cases/metrics?features=status"))));
+            await find.Time(async () => await BenchApp.Ok(await http.GetAsync(Api(query))));
+            await deep.Time(async () => await BenchApp.Ok(await http.GetAsync(Api("/cases/_find?page=500&perPage=20"))));
+            await tags.Time(async () => await BenchApp.Ok(await http.GetAsync(Api("/cases/tags"))));
+            await counts.Time(async () => await BenchApp.Ok(await http.GetAsync(Api("/cases/metrics?features=status"))));
         }
 
         Console.WriteLine();
@@ -139,11 +139,4 @@ public static class CasesBench
     }
 
     static T Pick<T>(Random r, IReadOnlyList<T> items) => items[r.Next(items.Count)];
-
-    static async Task<JsonNode> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {text}");
-        return JsonNode.Parse(text)!;
-    }
 }
