@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
@@ -11,13 +9,25 @@ namespace Cases.Bench;
 /// <summary>
 /// Case files: upload and download throughput through the app (run as its own process, as the Functions host runs it)
 /// for 1, 10 and 100 MiB, beside what bounds it, measured in the same run on the same bytes: <c>openssl dgst</c> for each
-/// hash and the three in sequence, and a raw Azure.Storage.Blobs upload with no hashing. Also the app's peak memory
-/// (resident set, sampled every 2 ms) during the 100 MiB upload, above its idle level.
+/// hash and the three in sequence, a raw Azure.Storage.Blobs upload with no hashing, and a pass-through relay (a server
+/// that only streams the body into a Put Blob: the ceiling for any server in the path when client, server and Azurite
+/// share the same cores). Raw, relay and app uploads take turns, so each repeat sees the same load; every blob is
+/// deleted after its measurement, so Azurite's in-memory store (and its garbage collection) stays the same size.
+/// Also the CPU time each process spends per 100 MiB upload, and the app's peak memory during it, above idle.
 /// </summary>
 public static class FilesBench
 {
     const int MiB = 1024 * 1024;
     static readonly int[] Sizes = [1, 10, 100];
+
+    /// <summary>One way of uploading: best throughput per size, CPU seconds per 100 MiB upload (server's, Azurite's).</summary>
+    sealed class Row(string name)
+    {
+        public string Name => name;
+        public Dictionary<int, double> Best { get; } = [];
+        public List<double> ServerCpu { get; } = [];
+        public List<double> AzuriteCpu { get; } = [];
+    }
 
     public static async Task Run(int repeats)
     {
@@ -28,9 +38,9 @@ public static class FilesBench
         data[1] = 0x8B;
         var dataFile = Path.Combine(Path.GetTempPath(), $"cases-files-bench-{Guid.NewGuid():N}.gz");
         await File.WriteAllBytesAsync(dataFile, data);
+        var container = new BlobServiceClient(connection).GetBlobContainerClient("bench-raw-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var rows = new List<(string Name, string Value)>();
             Console.Error.WriteLine("openssl dgst on the 100 MiB file...");
             var md5 = Best(repeats, () => OpenSsl("md5", dataFile));
             var sha1 = Best(repeats, () => OpenSsl("sha1", dataFile));
@@ -38,101 +48,117 @@ public static class FilesBench
             var hashes = 100 * MiB / (100 * MiB / md5 + 100 * MiB / sha1 + 100 * MiB / sha256); // the three in sequence
             var dotnetHashes = Best(repeats, () => DotnetHashes(data));
 
-            Console.Error.WriteLine("raw Azure.Storage.Blobs uploads...");
-            var container = new BlobServiceClient(connection).GetBlobContainerClient("bench-raw-" + Guid.NewGuid().ToString("N")[..8]);
             await container.CreateIfNotExistsAsync();
-            var raw = new Dictionary<int, double>();
-            foreach (var size in Sizes)
-                raw[size] = await BestAsync(repeats, async () =>
-                {
-                    var clock = Stopwatch.StartNew();
-                    await container.GetBlobClient(Guid.NewGuid().ToString()).UploadAsync(new BinaryData(data.AsMemory(0, size * MiB)));
-                    return size * MiB / clock.Elapsed.TotalSeconds;
-                });
-            var blocks = new Dictionary<int, double>();
+            var azurite = ProcessCpu.Azurite();
+            Console.Error.WriteLine("raw uploads in blocks...");
+            var blocks = new Row("raw upload in 4 MiB blocks, 3 at once");
             var inBlocks = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 4 * MiB, MaximumTransferSize = 4 * MiB, MaximumConcurrency = 3 };
             foreach (var size in Sizes)
-                blocks[size] = await BestAsync(repeats, async () =>
-                {
-                    var clock = Stopwatch.StartNew();
-                    await container.GetBlobClient(Guid.NewGuid().ToString()).UploadAsync(new BinaryData(data.AsMemory(0, size * MiB)),
-                        new Azure.Storage.Blobs.Models.BlobUploadOptions { TransferOptions = inBlocks });
-                    return size * MiB / clock.Elapsed.TotalSeconds;
-                });
+                for (var i = 0; i < repeats; i++)
+                    await (await Measure(blocks, data.AsMemory(0, size * MiB), null, azurite, async bytes =>
+                    {
+                        var blob = container.GetBlobClient(Guid.NewGuid().ToString());
+                        await blob.UploadAsync(new BinaryData(bytes), new Azure.Storage.Blobs.Models.BlobUploadOptions { TransferOptions = inBlocks });
+                        return () => blob.DeleteAsync();
+                    }))();
 
-            Console.Error.WriteLine("through the app...");
-            var prefix = "benchf" + Guid.NewGuid().ToString("N")[..8];
-            await using var app = await AppProcess.Start(prefix);
+            Console.Error.WriteLine("raw, relay and app uploads, in turns...");
+            await using var relayProcess = await ChildProcess.Relay();
+            await using var app = await ChildProcess.App("benchf" + Guid.NewGuid().ToString("N")[..8]);
+            using var relayHttp = new HttpClient { BaseAddress = relayProcess.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
             using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
             var caseId = await CreateCase(http);
-            await Upload(http, caseId, data.AsMemory(0, MiB)); // warm-up
-            var up = new Dictionary<int, double>();
-            var down = new Dictionary<int, double>();
-            var paired = new Dictionary<int, double>(); // raw uploads run right before each app upload: same load on the machine
+            await Delete(http, caseId, await Upload(http, caseId, data.AsMemory(0, MiB))); // warm-up
+            var raw = new Row("raw Azure.Storage.Blobs upload (Put Blob)");
+            var relay = new Row("pass-through relay (no hashing)");
+            var up = new Row("app upload (raw body)");
+            var down = new Row("app download");
             long idle = 0, peak = 0;
-            var appCpu = 0.0;
             foreach (var size in Sizes)
-            {
-                var ids = new List<string>();
-                up[size] = await BestAsync(repeats, async () =>
+                for (var i = 0; i < repeats; i++)
                 {
-                    var rawClock = Stopwatch.StartNew();
-                    await container.GetBlobClient(Guid.NewGuid().ToString()).UploadAsync(new BinaryData(data.AsMemory(0, size * MiB)));
-                    paired[size] = Math.Max(paired.GetValueOrDefault(size), size * MiB / rawClock.Elapsed.TotalSeconds);
+                    var slice = data.AsMemory(0, size * MiB);
+                    await (await Measure(raw, slice, null, azurite, async bytes =>
+                    {
+                        var blob = container.GetBlobClient(Guid.NewGuid().ToString());
+                        await blob.UploadAsync(new BinaryData(bytes));
+                        return () => blob.DeleteAsync();
+                    }))();
+                    await (await Measure(relay, slice, relayProcess.Cpu, azurite, async bytes =>
+                    {
+                        var name = Guid.NewGuid().ToString();
+                        (await relayHttp.PostAsync(name, new ReadOnlyMemoryContent(bytes))).EnsureSuccessStatusCode();
+                        return async () => (await relayHttp.DeleteAsync(name)).EnsureSuccessStatusCode();
+                    }))();
+
                     var measureMemory = size == 100;
                     if (measureMemory) { GC.Collect(); await Task.Delay(500); idle = app.ResidentBytes(); }
-                    using var sampler = measureMemory ? app.SamplePeak() : null;
-                    var cpu = app.CpuTime();
-                    var clock = Stopwatch.StartNew();
-                    ids.Add(await Upload(http, caseId, data.AsMemory(0, size * MiB)));
-                    var elapsed = clock.Elapsed.TotalSeconds;
-                    if (size == 100) appCpu = (app.CpuTime() - cpu).TotalSeconds / elapsed;
+                    var sampler = measureMemory ? app.SamplePeak() : null;
+                    var fileId = "";
+                    var deleteFile = await Measure(up, slice, app.Cpu, azurite, async bytes =>
+                    {
+                        fileId = await Upload(http, caseId, bytes);
+                        return () => Delete(http, caseId, fileId);
+                    });
                     if (sampler is not null) peak = Math.Max(peak, sampler.Stop() - idle);
-                    return size * MiB / elapsed;
-                });
-                down[size] = await BestAsync(repeats, async () =>
-                {
-                    var clock = Stopwatch.StartNew();
-                    using var response = await http.GetAsync($"/api/cases/{caseId}/files/{ids[0]}/download", HttpCompletionOption.ResponseHeadersRead);
-                    response.EnsureSuccessStatusCode();
-                    await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null);
-                    return size * MiB / clock.Elapsed.TotalSeconds;
-                });
-            }
+                    await Measure(down, slice, null, null, async _ =>
+                    {
+                        using var response = await http.GetAsync($"/api/cases/{caseId}/files/{fileId}/download", HttpCompletionOption.ResponseHeadersRead);
+                        response.EnsureSuccessStatusCode();
+                        await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null);
+                        return () => Task.CompletedTask;
+                    });
+                    await deleteFile();
+                }
 
             static string Mb(double bytesPerSecond) => $"{bytesPerSecond / 1e6:N0} MB/s";
             Console.WriteLine();
-            Console.WriteLine($"Case files, best of {repeats}, on {Environment.ProcessorCount} cores (MB = 10^6 bytes):");
-            Console.WriteLine($"| {"",-34} | {"1 MiB",10} | {"10 MiB",10} | {"100 MiB",10} |");
-            Console.WriteLine($"|{new string('-', 36)}|{new string('-', 12)}|{new string('-', 12)}|{new string('-', 12)}|");
-            Console.WriteLine($"| {"app upload (raw body)",-34} | {Mb(up[1]),10} | {Mb(up[10]),10} | {Mb(up[100]),10} |");
-            Console.WriteLine($"| {"app download",-34} | {Mb(down[1]),10} | {Mb(down[10]),10} | {Mb(down[100]),10} |");
-            Console.WriteLine($"| {"raw Azure.Storage.Blobs upload",-34} | {Mb(raw[1]),10} | {Mb(raw[10]),10} | {Mb(raw[100]),10} |");
-            Console.WriteLine($"| {"raw upload, paired with the app's",-34} | {Mb(paired[1]),10} | {Mb(paired[10]),10} | {Mb(paired[100]),10} |");
-            Console.WriteLine($"| {"raw upload in 4 MiB blocks, 3 at once",-34} | {Mb(blocks[1]),10} | {Mb(blocks[10]),10} | {Mb(blocks[100]),10} |");
+            Console.WriteLine($"Case files, best of {repeats}, on {Environment.ProcessorCount} cores (MB = 10^6 bytes; app: {app.Kind}):");
+            Console.WriteLine($"| {"",-42} | {"1 MiB",10} | {"10 MiB",10} | {"100 MiB",10} |");
+            Console.WriteLine($"|{new string('-', 44)}|{new string('-', 12)}|{new string('-', 12)}|{new string('-', 12)}|");
+            foreach (var row in new[] { up, down, relay, raw, blocks })
+                Console.WriteLine($"| {row.Name,-42} | {Mb(row.Best[1]),10} | {Mb(row.Best[10]),10} | {Mb(row.Best[100]),10} |");
             Console.WriteLine();
             Console.WriteLine($"openssl dgst on 100 MiB: md5 {Mb(md5)}, sha1 {Mb(sha1)}, sha256 {Mb(sha256)}; the three in sequence {Mb(hashes)}");
             Console.WriteLine($".NET IncrementalHash, the three over each block in one pass: {Mb(dotnetHashes)}");
-            await container.DeleteIfExistsAsync();
-            var bound = Math.Min(Math.Max(raw[100], paired[100]), hashes);
-            Console.WriteLine($"100 MiB upload: {up[100] / bound:P0} of min(raw blob upload, three hashes) = {Mb(bound)} (target >= 80%)");
-            Console.WriteLine($"App CPU during the last 100 MiB upload: {appCpu:N2} cores busy on average");
+            var bound = Math.Min(raw.Best[100], hashes);
+            Console.WriteLine($"100 MiB upload through the app: {up.Best[100] / bound:P0} of min(raw blob upload, three hashes) = {Mb(bound)} (target >= 80%)");
+            Console.WriteLine($"  the pass-through relay: {relay.Best[100] / bound:P0} of the same bound; the app: {up.Best[100] / relay.Best[100]:P0} of the relay");
+            static string Seconds(List<double> cpu) => cpu.Count == 0 ? "n/a" : $"{cpu.Min():N2}-{cpu.Max():N2}";
+            Console.WriteLine($"CPU seconds per 100 MiB upload: raw: Azurite {Seconds(raw.AzuriteCpu)}; relay: relay {Seconds(relay.ServerCpu)}, " +
+                $"Azurite {Seconds(relay.AzuriteCpu)}; app: app {Seconds(up.ServerCpu)}, Azurite {Seconds(up.AzuriteCpu)}");
             Console.WriteLine($"Peak app memory during the 100 MiB upload: {peak / (double)MiB:N1} MiB above idle ({idle / (double)MiB:N0} MiB) (target < 64 MiB)");
         }
         finally
         {
+            await container.DeleteIfExistsAsync();
             File.Delete(dataFile);
         }
     }
 
-    static double Best(int repeats, Func<double> run) => Enumerable.Range(0, repeats).Max(_ => run());
-
-    static async Task<double> BestAsync(int repeats, Func<Task<double>> run)
+    /// <summary>
+    /// Times one upload (returning how to take it back) and records its throughput and, for 100 MiB, the CPU time the
+    /// server and Azurite spent on it.
+    /// </summary>
+    static async Task<Func<Task>> Measure(Row row, ReadOnlyMemory<byte> bytes, ProcessCpu? server, ProcessCpu? azurite,
+        Func<ReadOnlyMemory<byte>, Task<Func<Task>>> upload)
     {
-        var best = 0.0;
-        for (var i = 0; i < repeats; i++) best = Math.Max(best, await run());
-        return best;
+        var serverCpu = server?.Time();
+        var azuriteCpu = azurite?.Time();
+        var clock = Stopwatch.StartNew();
+        var undo = await upload(bytes);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var size = bytes.Length / MiB;
+        row.Best[size] = Math.Max(row.Best.GetValueOrDefault(size), bytes.Length / elapsed);
+        if (size == 100)
+        {
+            if (server is not null) row.ServerCpu.Add((server.Time() - serverCpu!.Value).TotalSeconds);
+            if (azurite is not null) row.AzuriteCpu.Add((azurite.Time() - azuriteCpu!.Value).TotalSeconds);
+        }
+        return undo;
     }
+
+    static double Best(int repeats, Func<double> run) => Enumerable.Range(0, repeats).Max(_ => run());
 
     /// <summary>Bytes per second of <c>openssl dgst -{algorithm}</c> over the file (already in the page cache).</summary>
     static double OpenSsl(string algorithm, string path)
@@ -186,92 +212,6 @@ public static class FilesBench
         return JsonNode.Parse(text)!["file"]!["id"]!.GetValue<string>();
     }
 
-    /// <summary>The built app as a process of its own, so that its memory is measured alone.</summary>
-    sealed class AppProcess : IAsyncDisposable
-    {
-        readonly Process process;
-        public Uri BaseAddress { get; }
-
-        AppProcess(Process process, Uri baseAddress) => (this.process, BaseAddress) = (process, baseAddress);
-
-        public static async Task<AppProcess> Start(string tablePrefix)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Cases.Functions.dll"), "--urls", $"http://127.0.0.1:{port}"])
-            {
-                WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
-            };
-            start.Environment["Cases__Storage__TablePrefix"] = tablePrefix;
-            start.Environment["Cases__Numbering__RunInProcess"] = "false";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-
-            var app = new AppProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-            app.process.OutputDataReceived += (_, _) => { };
-            app.process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("  app: " + e.Data); };
-            app.process.BeginOutputReadLine();
-            app.process.BeginErrorReadLine();
-            using var http = new HttpClient();
-            for (var i = 0; i < 300; i++)
-            {
-                try { (await http.GetAsync(app.BaseAddress)).Dispose(); return app; }
-                catch (HttpRequestException) { await Task.Delay(100); }
-            }
-            throw new TimeoutException("The app did not start.");
-        }
-
-        public long ResidentBytes()
-        {
-            foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-            return 0;
-        }
-
-        public PeakSampler SamplePeak() => new(this);
-
-        /// <summary>User + system CPU time of the app so far (from /proc, in clock ticks of 10 ms).</summary>
-        public TimeSpan CpuTime()
-        {
-            var fields = File.ReadAllText($"/proc/{process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
-        }
-
-        public sealed class PeakSampler : IDisposable
-        {
-            readonly CancellationTokenSource stop = new();
-            readonly Task<long> sampling;
-
-            public PeakSampler(AppProcess app) => sampling = Task.Run(async () =>
-            {
-                long peak = 0;
-                while (!stop.IsCancellationRequested)
-                {
-                    peak = Math.Max(peak, app.ResidentBytes());
-                    await Task.Delay(2);
-                }
-                return peak;
-            });
-
-            public long Stop()
-            {
-                stop.Cancel();
-                return sampling.GetAwaiter().GetResult();
-            }
-
-            public void Dispose() => stop.Cancel();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-            process.Dispose();
-        }
-    }
+    static async Task Delete(HttpClient http, string caseId, string fileId) =>
+        (await http.DeleteAsync($"/api/cases/{caseId}/files?ids={fileId}")).EnsureSuccessStatusCode();
 }
