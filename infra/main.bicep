@@ -192,9 +192,9 @@ resource casesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023
   name: casesTableName
 }
 
-// The numbering queue, the find views' change log and their snapshots (see README, "Storage layout").
+// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent (README, "Storage layout").
 resource helperTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
-  for name in ['numbering', 'changes', 'views']: {
+  for name in ['numbering', 'changes', 'views', 'alertsync']: {
     parent: tableService
     name: '${tablePrefix}${name}'
   }

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Storage.Queues;
 using Cases.Domain.Attachments;
 using Cases.Domain.Cases;
+using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +16,9 @@ public sealed class AlertSyncOptions
     /// <summary>The queue status changes are published on (3-63 of a-z 0-9 '-').</summary>
     public string StatusQueue { get; set; } = "alert-status-updates";
 
+    /// <summary>How old a note of an unsent sync must be before the timer's run sends it (its request is surely over).</summary>
+    public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromMinutes(1);
+
     public static bool IsValidQueueName(string name) =>
         name.Length is >= 3 and <= 63 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') &&
         name[0] != '-' && name[^1] != '-' && !name.Contains("--");
@@ -23,8 +28,11 @@ public sealed class AlertSyncOptions
 /// Kibana's syncAlerts: when a case whose <c>settings.syncAlerts</c> is on changes status (or syncAlerts is turned on),
 /// its alerts should follow. We do not own the alerts, so the change is published on a queue for whoever does, at most
 /// <see cref="AlertsPerMessage"/> alerts a message (a queue message holds 64 KiB). Format: README, "Comments and attachments".
+/// Delivery is at least once: a change that may need messages is noted in <see cref="AlertSyncOutbox"/> before it commits,
+/// and whatever its request could not send, the timer's run sends (the case's current status, for all its alerts).
 /// </summary>
-public sealed class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyncOptions> options, AttachmentStore attachments)
+public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyncOptions> options, AttachmentStore attachments,
+    AlertSyncOutbox outbox, CaseStore cases, ILogger<AlertStatusSync> logger)
 {
     public const int AlertsPerMessage = 200;
     readonly QueueClient client = queues.GetQueueClient(options.Value.StatusQueue);
@@ -38,18 +46,71 @@ public sealed class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyn
         _ => "open",
     };
 
-    public async Task CaseChanged(string space, Case before, Case after, CancellationToken ct)
+    /// <summary>Whether a change from <paramref name="before"/> to <paramref name="after"/> publishes (as Kibana syncs).</summary>
+    public static bool Publishes(Case before, Case after) =>
+        after.Settings.SyncAlerts && (before.Status != after.Status || !before.Settings.SyncAlerts);
+
+    /// <summary>Notes, before a change commits, that its case's alerts may need messages; null when they won't.</summary>
+    public async Task<AlertSyncOutbox.Note?> Expect(string space, string caseId, bool publishes, CancellationToken ct) =>
+        publishes ? await outbox.Add(space, caseId, ct) : null;
+
+    public async Task CaseChanged(string space, Case before, Case after, AlertSyncOutbox.Note? note, CancellationToken ct)
     {
-        if (!after.Settings.SyncAlerts) return;
-        if (before.Status == after.Status && before.Settings.SyncAlerts) return;
-        var alerts = (await attachments.List(space, after.Id, ct, AttachmentTypes.Alert))
-            .SelectMany(a => a.Attachment.AlertIds.Zip(a.Attachment.Indices)).ToList();
-        await Publish(space, after, alerts, ct);
+        await Deliver(space, after, Publishes(before, after) ? await CaseAlerts(space, after.Id, ct) : [], note, ct);
     }
 
+    async Task<List<(string, string)>> CaseAlerts(string space, string caseId, CancellationToken ct) =>
+        (await attachments.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds.Zip(a.Attachment.Indices)).ToList();
+
     /// <summary>As in Kibana, alerts newly attached to a syncing case take the case's status.</summary>
-    public Task AlertsAttached(string space, Case c, IReadOnlyList<(string Id, string Index)> alerts, CancellationToken ct) =>
-        c.Settings.SyncAlerts ? Publish(space, c, alerts, ct) : Task.CompletedTask;
+    public Task AlertsAttached(string space, Case c, IReadOnlyList<(string Id, string Index)> alerts, AlertSyncOutbox.Note? note, CancellationToken ct) =>
+        Deliver(space, c, c.Settings.SyncAlerts ? alerts : [], note, ct);
+
+    /// <summary>
+    /// Sends, then takes the note back. The change is committed already, so a queue failure does not fail the request:
+    /// the note stays and the timer's run sends.
+    /// </summary>
+    async Task Deliver(string space, Case c, IReadOnlyList<(string, string)> alerts, AlertSyncOutbox.Note? note, CancellationToken ct)
+    {
+        try
+        {
+            await Publish(space, c, alerts, ct);
+            if (note is not null) await outbox.Remove(note, ct);
+        }
+        catch (RequestFailedException ex)
+        {
+            LogDeferred(logger, ex, c.Id);
+        }
+    }
+
+    /// <summary>The timer's part: for each note older than <see cref="AlertSyncOptions.RedeliverAfter"/>, the case's current status for all its alerts.</summary>
+    public async Task<IReadOnlyList<string>> Redeliver(CancellationToken ct)
+    {
+        var due = await outbox.Due(options.Value.RedeliverAfter, ct);
+        if (due.Count == 0) return [];
+        int sent = 0, failed = 0;
+        foreach (var note in due)
+        {
+            try
+            {
+                if ((await cases.Get(note.Space, note.CaseId, ct))?.Record.Case is { Settings.SyncAlerts: true } c)
+                {
+                    await Publish(note.Space, c, await CaseAlerts(note.Space, c.Id, ct), ct);
+                    sent++;
+                }
+                await outbox.Remove(note, ct);
+            }
+            catch (RequestFailedException ex)
+            {
+                failed++;
+                LogDeferred(logger, ex, note.CaseId);
+            }
+        }
+        return [$"Alert status sync: {due.Count} pending, {sent} sent, {failed} left for the next run"];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert status messages for case {CaseId} not sent now; the timer's run will send them")]
+    static partial void LogDeferred(ILogger logger, Exception ex, string caseId);
 
     async Task Publish(string space, Case after, IReadOnlyList<(string First, string Second)> alerts, CancellationToken ct)
     {
@@ -67,7 +128,15 @@ public sealed class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyn
                 ["changedAt"] = KibanaDateConverter.Text(after.UpdatedAt ?? after.CreatedAt),
                 ["alerts"] = new JsonArray(chunk.Select(a => (JsonNode?)new JsonObject { ["id"] = a.First, ["index"] = a.Second }).ToArray()),
             };
-            await client.SendMessageAsync(message.ToJsonString(), ct);
+            try
+            {
+                await client.SendMessageAsync(message.ToJsonString(), ct);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                queueExists = false; // deleted since: the next attempt creates it again (where allowed)
+                throw;
+            }
         }
     }
 

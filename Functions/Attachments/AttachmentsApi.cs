@@ -55,6 +55,8 @@ public static partial class AttachmentsApi
         }
 
         // Alerts not yet on the case, in transaction-sized parts: each part is committed with its index rows and counters.
+        // A syncing case publishes its status for them: noted first, so that it cannot be lost (see AlertStatusSync).
+        var note = await alertSync.Expect(space, caseId, publishes: true, ct);
         var more = true;
         var added = new List<(string, string)>();
         do
@@ -72,7 +74,7 @@ public static partial class AttachmentsApi
             if (part is not null)
                 added.AddRange(part.Fields["alertId"]!.AsArray().Zip(part.Fields["index"]!.AsArray(), (a, i) => (a!.GetValue<string>(), i!.GetValue<string>())));
         } while (more);
-        await alertSync.AlertsAttached(space, record.Case, added, ct);
+        await alertSync.AlertsAttached(space, record.Case, added, note, ct);
         return TypedResults.Ok(await WithComments(store, space, record, ct));
     }
 

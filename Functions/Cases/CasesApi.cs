@@ -86,10 +86,11 @@ public static class CasesApi
                 results.Add(CaseResponse.From(current.Record));
                 continue;
             }
+            // syncAlerts: a status change is published for the case's alerts, noted first so that it cannot be lost.
+            var note = await alertSync.Expect(space, current.Record.Case.Id, AlertStatusSync.Publishes(current.Record.Case, change.Case), ct);
             var committed = await Commit(store, space, current, patches[i], change, user, now,
                 customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
-            // syncAlerts: a status change is published for the case's alerts (see AlertStatusSync).
-            await alertSync.CaseChanged(space, current.Record.Case, committed.Case, ct);
+            await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note, ct);
             results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);

@@ -49,6 +49,7 @@ public static class CasesApp
             .Validate(o => AlertSyncOptions.IsValidQueueName(o.StatusQueue), "Cases:Alerts:StatusQueue must be a queue name: 3-63 of a-z 0-9 '-'.").ValidateOnStart();
         builder.Services.AddSingleton(sp => QueueAccount.CreateQueueService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<AttachmentStore>();
+        builder.Services.AddSingleton<AlertSyncOutbox>();
         builder.Services.AddSingleton<AlertStatusSync>();
         builder.Services.AddSingleton(TimeProvider.System);
         NumberingSchedule.Register(builder);

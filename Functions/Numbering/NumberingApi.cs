@@ -33,10 +33,11 @@ public static class NumberingApi
     }
 
     /// <summary>Answers in the invocation-response shape the host expects; a failure is a 500, logged, and the next run goes on.</summary>
-    static async Task<ContentHttpResult> RunFromTimer(CaseNumberer numberer, Find.SnapshotUpkeep upkeep, CancellationToken ct)
+    static async Task<ContentHttpResult> RunFromTimer(CaseNumberer numberer, Find.SnapshotUpkeep upkeep, Attachments.AlertStatusSync alertSync,
+        CancellationToken ct)
     {
         var report = await numberer.Run(ct);
-        var upkept = await upkeep.Run(report.Spaces, ct);
+        var upkept = (await upkeep.Run(report.Spaces, ct)).Concat(await alertSync.Redeliver(ct));
         var body = new JsonObject
         {
             ["Outputs"] = new JsonObject(),

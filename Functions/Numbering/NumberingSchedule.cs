@@ -4,7 +4,8 @@ using NCrontab;
 namespace Cases.Functions.Numbering;
 
 /// <summary>Standalone only: runs AssignCaseNumbers in-process on the same NCRONTAB schedule the host would use.</summary>
-public sealed partial class NumberingSchedule(CaseNumberer numberer, Find.SnapshotUpkeep upkeep, IConfiguration config, TimeProvider time, ILogger<NumberingSchedule> logger)
+public sealed partial class NumberingSchedule(CaseNumberer numberer, Find.SnapshotUpkeep upkeep, Attachments.AlertStatusSync alertSync,
+    IConfiguration config, TimeProvider time, ILogger<NumberingSchedule> logger)
     : BackgroundService
 {
     public static CrontabSchedule Parse(string expression) =>
@@ -24,6 +25,7 @@ public sealed partial class NumberingSchedule(CaseNumberer numberer, Find.Snapsh
             {
                 var report = await numberer.Run(stopping);
                 await upkeep.Run(report.Spaces, stopping);
+                await alertSync.Redeliver(stopping);
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {

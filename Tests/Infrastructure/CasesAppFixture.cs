@@ -52,7 +52,7 @@ public class CasesAppFixture : IAsyncLifetime
         Http = new HttpClient { BaseAddress = BaseAddress };
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         await App.StopAsync();
