@@ -77,10 +77,10 @@ public static class SinglePutUpload
         // MD5 (the slowest of the three) is computed on the sending side, so the two sides share the hashing.
         await using var body = new KnownLengthStream(pipe.Reader.AsStream(), length, bytes => md5.AppendData(bytes));
         var producing = Produce();
-        byte[] md5Bytes;
+        Azure.Response<BlobContentInfo> stored;
         try
         {
-            await blob.UploadAsync(body, new BlobUploadOptions
+            stored = await blob.UploadAsync(body, new BlobUploadOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = mimeType },
                 Metadata = metadata,
@@ -97,11 +97,22 @@ public static class SinglePutUpload
             throw;
         }
         await producing;
-        md5Bytes = md5.GetHashAndReset();
+        var md5Bytes = md5.GetHashAndReset();
         // Every byte must have passed the MD5 exactly once (no retry rewound the stream).
         if (!body.Complete) throw new InvalidOperationException("The storage client did not read the whole body once.");
-        // Put Blob with a streamed body cannot carry Content-MD5 up front; set it now so downloads and clients see it.
-        await blob.SetHttpHeadersAsync(new BlobHttpHeaders { ContentType = mimeType, ContentHash = md5Bytes }, cancellationToken: ct);
+        // Put Blob stores the MD5 the service computed as the blob's Content-MD5 and returns it (Azure and Azurite alike).
+        // Equal to ours, it shows storage holds exactly the bytes that were hashed; different, the bytes changed on the
+        // way and the upload fails (the caller deletes the blob). Only if none came back is it set here (a streamed body
+        // cannot carry it up front), so downloads and clients see it.
+        if (stored.Value.ContentHash is { Length: > 0 } computedByStorage)
+        {
+            if (!computedByStorage.AsSpan().SequenceEqual(md5Bytes))
+                throw new IOException("Blob Storage holds different bytes from those hashed (its MD5 differs); the upload is refused.");
+        }
+        else
+        {
+            await blob.SetHttpHeadersAsync(new BlobHttpHeaders { ContentType = mimeType, ContentHash = md5Bytes }, cancellationToken: ct);
+        }
         return new StoredContent(length, Convert.ToHexStringLower(md5Bytes), Convert.ToHexStringLower(sha1.GetHashAndReset()),
             Convert.ToHexStringLower(sha256.GetHashAndReset()), md5Bytes);
     }

@@ -53,6 +53,11 @@ public class FileUploadTests(CasesAppFixture app) : IClassFixture<CasesAppFixtur
         Assert.Equal(type, download.Content.Headers.ContentType!.MediaType);
         Assert.Equal(Convert.ToBase64String(MD5.HashData(bytes)), download.Content.Headers.GetValues("Content-MD5").Single());
         Assert.Equal("sample.bin", download.Content.Headers.ContentDisposition!.FileName?.Trim('"'));
+
+        // The blob itself carries type and MD5 too, for anyone reading it directly (set by us, or computed by storage).
+        var blob = await app.BlobProperties(space, caseId, file["id"]!.GetValue<string>());
+        Assert.Equal(type, blob.ContentType);
+        Assert.Equal(MD5.HashData(bytes), blob.ContentHash);
     }
 
     [Fact]

@@ -42,6 +42,12 @@ public static class FilesClient
         return blobs;
     }
 
+    public static async Task<BlobProperties> BlobProperties(this CasesAppFixture app, string space, string caseId, string fileId)
+    {
+        var container = app.App.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(app.App.Services.GetRequiredService<FileBlobs>().ContainerName);
+        return (await container.GetBlobClient(FileBlobs.Name(space, caseId, fileId)).GetPropertiesAsync()).Value;
+    }
+
     /// <summary>Every row of the space other than the case row, its create_case action and its change-log entries.</summary>
     public static async Task<List<string>> ExtraRows(this CasesAppFixture app, string space)
     {
