@@ -174,13 +174,19 @@ public static partial class FilesApi
 
     /// <summary>
     /// Streams the blob with its type, a download name, Content-MD5 and an ETag (the MD5), honouring Range and
-    /// If-None-Match/If-Range. Under the Functions host the response is buffered: large files should later go by a
-    /// redirect to a short-lived user-delegation SAS instead.
+    /// If-None-Match/If-Range. Under the Functions host (which buffers responses) it redirects to a short-lived link of
+    /// the blob instead (see <see cref="DownloadLinks"/>), once the file is found in the caller's space.
     /// </summary>
-    static async Task<IResult> Download(string caseId, string fileId, HttpContext http, FileStore store, FileBlobs blobs, CancellationToken ct)
+    static async Task<IResult> Download(string caseId, string fileId, HttpContext http, FileStore store, FileBlobs blobs, DownloadLinks links,
+        CancellationToken ct)
     {
         var file = await Load(store, Space.Of(http), caseId, fileId, ct);
         var blob = await blobs.Block(file.BlobName, ct);
+        if (links.Redirect)
+        {
+            http.Response.Headers.CacheControl = "no-store"; // the link expires; ask again
+            return TypedResults.Redirect((await links.For(blob, file, ct)).AbsoluteUri);
+        }
         var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
         var headers = http.Response.Headers;
         if (!http.Request.Headers.ContainsKey(HeaderNames.Range))

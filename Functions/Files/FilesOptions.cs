@@ -10,12 +10,21 @@ public sealed class FilesOptions : FileLimits
 
     public bool IsValidUpload() => UploadBlockBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && UploadBlocksInFlight is >= 1 and <= 16;
 
-    /// <summary>A committed blob without its table row is an orphan (a crash between the two commits) once it is this old.</summary>
     /// <summary>Upload block size: bigger blocks mean fewer storage round trips, more memory per upload (size x in flight).</summary>
     public int UploadBlockBytes { get; set; } = HashingUpload.DefaultBlockSize;
 
     /// <summary>Blocks being sent to storage while the next one is read and hashed.</summary>
     public int UploadBlocksInFlight { get; set; } = HashingUpload.DefaultInFlight;
 
+    /// <summary>A committed blob without its table row is an orphan (a crash between the two commits) once it is this old.</summary>
     public TimeSpan OrphanAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Answer downloads with a redirect to a short-lived read-only link of the blob instead of streaming them. Unset:
+    /// only under the Functions host, which would hold a whole download in its memory (it buffers responses).
+    /// </summary>
+    public bool? RedirectDownloads { get; set; }
+
+    /// <summary>How long such a link can be used to start a download (a download under way is not cut at the end).</summary>
+    public TimeSpan DownloadLinkLifetime { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -37,6 +37,7 @@ public static class CasesApp
             .Validate(o => o.IsValid(), FilesOptions.Rule).Validate(o => o.IsValidUpload(), FilesOptions.UploadRule).ValidateOnStart();
         builder.Services.AddSingleton(sp => StorageAccount.CreateBlobService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<FileBlobs>();
+        builder.Services.AddSingleton<DownloadLinks>();
         builder.Services.AddSingleton<FileStore>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseIndex>();

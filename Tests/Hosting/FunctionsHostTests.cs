@@ -57,6 +57,15 @@ public sealed class FunctionsHostTests
             Assert.Contains(invocation["Logs"]!.AsArray(), l => l!.GetValue<string>().StartsWith("numbered 1 case(s) in 1 space(s)"));
             var numbered = await (await http.GetAsync($"/api/cases/{created["id"]}")).Json();
             Assert.Equal(1, numbered["incremental_id"]!.GetValue<long>());
+
+            // The host buffers responses, so a download is a redirect to a link of the blob (DownloadLinkTests).
+            var upload = new ByteArrayContent("evidence"u8.ToArray());
+            upload.Headers.ContentType = new("text/plain");
+            var file = (await (await http.PostAsync($"/api/cases/{created["id"]}/files?filename=note.txt", upload)).Json())["file"]!;
+            using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+            using var download = await noRedirects.GetAsync(new Uri(http.BaseAddress!, $"/api/cases/{created["id"]}/files/{file["id"]}/download"));
+            Assert.Equal(HttpStatusCode.Redirect, download.StatusCode);
+            Assert.Equal("evidence", await new HttpClient().GetStringAsync(download.Headers.Location!));
         }
         finally
         {
@@ -64,6 +73,7 @@ public sealed class FunctionsHostTests
             await service.DeleteTableAsync(prefix + "cases");
             await service.DeleteTableAsync(prefix + "numbering");
             await service.DeleteTableAsync(prefix + "changes");
+            await new Azure.Storage.Blobs.BlobServiceClient(Azurite.ConnectionString).GetBlobContainerClient(prefix + "case-files").DeleteIfExistsAsync();
         }
     }
 
