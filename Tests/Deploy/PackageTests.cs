@@ -111,6 +111,24 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         Assert.Equal(id, found["cases"]![0]!["id"]!.GetValue<string>());
         var actions = await (await http.GetAsync($"/api/cases/{id}/user_actions/_find")).Json();
         Assert.Equal(2, actions["total"]!.GetValue<int>());
+
+        // Alerts on a syncing case go through the alert-sync outbox table and the queue.
+        var alerts = new JsonObject
+        {
+            ["type"] = "alert", ["owner"] = "securitySolution", ["alertId"] = "a1", ["index"] = ".alerts-security.alerts-default",
+            ["rule"] = new JsonObject { ["id"] = "r1", ["name"] = "Brute force" },
+        };
+        await (await http.PostAsJsonAsync($"/api/cases/{id}/comments", alerts)).Json();
+
+        // Files: streamed upload with the three hashes, and (under the host) a download by a signed link of the blob.
+        var upload = new ByteArrayContent("evidence"u8.ToArray());
+        upload.Headers.ContentType = new("text/plain");
+        var file = (await (await http.PostAsync($"/api/cases/{id}/files?filename=note.txt", upload)).Json())["file"]!;
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("evidence"u8)), file["hash"]!["sha256"]!.GetValue<string>());
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var download = await noRedirects.GetAsync(new Uri(http.BaseAddress!, $"/api/cases/{id}/files/{file["id"]}/download"));
+        Assert.Equal(HttpStatusCode.Redirect, download.StatusCode);
+        Assert.Equal("evidence", await new HttpClient().GetStringAsync(download.Headers.Location!));
         Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/api/cases?ids={id}")).StatusCode);
         await (await http.GetAsync($"/api/cases/{id}")).Error(HttpStatusCode.NotFound, id);
     }
