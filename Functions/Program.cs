@@ -11,10 +11,7 @@ if (args is ["--emit-functions", var directory, ..])
 if (args is ["--assign-numbers", ..])
 {
     var app = CasesApp.Build(args[1..], b => b.Configuration["Cases:Numbering:RunInProcess"] = "false");
-    var report = await app.Services.GetRequiredService<Cases.Functions.Numbering.CaseNumberer>().Run(CancellationToken.None);
-    var upkept = await app.Services.GetRequiredService<Cases.Functions.Find.SnapshotUpkeep>().Run(report.Spaces, CancellationToken.None);
-    var redelivered = await app.Services.GetRequiredService<Cases.Functions.Attachments.AlertStatusSync>().Redeliver(CancellationToken.None);
-    foreach (var line in report.Lines.Concat(upkept).Concat(redelivered)) Console.WriteLine(line);
+    foreach (var line in await app.Services.GetRequiredService<Cases.Functions.Numbering.TimerRun>().Run(CancellationToken.None)) Console.WriteLine(line);
     return;
 }
 

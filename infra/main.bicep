@@ -192,9 +192,10 @@ resource casesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023
   name: casesTableName
 }
 
-// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent (README, "Storage layout").
+// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight
+// (README, "Storage layout").
 resource helperTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
-  for name in ['numbering', 'changes', 'views', 'alertsync']: {
+  for name in ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs']: {
     parent: tableService
     name: '${tablePrefix}${name}'
   }

@@ -14,7 +14,7 @@ namespace Cases.Functions.Files;
 /// index rows, the user actions, and the case row's file counter merged under its ETag (so a concurrent change is
 /// retried, never lost, and the case's version does not move).
 /// </summary>
-public sealed class FileStore(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options)
+public sealed class FileStore(CasesTables tables, FileBlobs blobs, PendingBlobs pending, IOptions<FilesOptions> options)
 {
     const int Attempts = 10;
 
@@ -62,6 +62,7 @@ public sealed class FileStore(CasesTables tables, FileBlobs blobs, IOptions<File
     public async Task Detach(string space, string caseId, IReadOnlyList<CaseFile> files, IReadOnlyList<UserAction> actions, CancellationToken ct)
     {
         var table = await tables.Cases();
+        var noted = await pending.Add(space, caseId, files.Select(f => f.Id).ToList(), ct);
         for (var attempt = 1; ; attempt++)
         {
             var counters = await ReadCase(table, space, caseId, ct) ?? throw NotFound(caseId);
@@ -76,8 +77,9 @@ public sealed class FileStore(CasesTables tables, FileBlobs blobs, IOptions<File
             batch.AddRange(actions.Select((a, i) => new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
             if (await TrySubmit(table, batch, attempt, ct)) break;
         }
-        // A crash here leaves blobs without rows: invisible, and swept (SweepCase) or purged with the case.
+        // A crash here leaves blobs without rows: invisible, and deleted by the timer's sweep (they are noted).
         foreach (var f in files) await blobs.Delete(f.BlobName, ct);
+        await pending.Remove(noted, ct);
     }
 
     static TableTransactionAction Counters(string space, string caseId, CaseCounters counters, int totalFiles, int newActions) =>
@@ -157,23 +159,6 @@ public sealed class FileStore(CasesTables tables, FileBlobs blobs, IOptions<File
         }
     }
 
-    /// <summary>
-    /// Deletes the case's blobs that have no file row and are older than <see cref="FilesOptions.OrphanAge"/>: left by a
-    /// crash between the blob commit and the table commit, or between a delete's table commit and its blob deletion.
-    /// </summary>
-    public async Task<int> SweepCase(string space, string caseId, CancellationToken ct)
-    {
-        var known = (await ListCase(space, caseId, ct)).Select(f => f.BlobName).ToHashSet(StringComparer.Ordinal);
-        var cutoff = DateTimeOffset.UtcNow - Limits.OrphanAge; // storage's clock, not the app's (tests fake that one)
-        var swept = 0;
-        await foreach (var blob in blobs.List(FileBlobs.CasePrefix(space, caseId), ct))
-        {
-            if (known.Contains(blob.Name) || blob.Properties.CreatedOn is not { } created || created > cutoff) continue;
-            await blobs.Delete(blob.Name, ct);
-            swept++;
-        }
-        return swept;
-    }
 
     static CasesException NotFound(string caseId) => CasesException.NotFound($"Saved object [cases/{caseId}] not found");
 }

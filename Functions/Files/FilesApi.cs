@@ -40,10 +40,10 @@ public static partial class FilesApi
     /// <summary>
     /// Streams the file into a blob, then commits the file rows, the user action and the case's counter in one
     /// transaction. Until that commit nothing is visible; if it fails the blob is deleted; a crash between the two leaves
-    /// a blob without a row, which no read can reach and <see cref="FileStore.SweepCase"/> removes.
+    /// a blob without a row, which no read can reach and the timer's run deletes (<see cref="PendingBlobs"/>).
     /// </summary>
     static async Task<Ok<JsonObject>> Upload(string caseId, HttpContext http, FileStore store, CaseStore cases, FileBlobs blobs,
-        CallerIdentity identity, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+        PendingBlobs pending, CallerIdentity identity, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         var space = Space.Of(http);
         var limits = store.Limits;
@@ -57,6 +57,7 @@ public static partial class FilesApi
             bodyLimit.MaxRequestBodySize = limits.MaxFileBytes + MultipartOverhead;
 
         string? discard = null; // the blob to take back if anything fails before the table commit
+        List<PendingBlobs.Entry> noted = []; // the blob's note for the timer's sweep, forgotten once it is settled
         try
         {
             var (part, formName) = await UploadSource.Read(http.Request, async (fileName, declaredType, body, earlyName) =>
@@ -67,6 +68,7 @@ public static partial class FilesApi
                 var fileId = Guid.NewGuid().ToString();
                 var blobName = FileBlobs.Name(space, caseId, fileId);
                 var blob = await blobs.Block(blobName, ct);
+                noted = await pending.Add(space, caseId, [fileId], ct);
                 discard = blobName;
                 var metadata = new Dictionary<string, string> { ["space"] = space, ["caseId"] = caseId, ["fileId"] = fileId };
                 var maxBytes = FileRules.MaxBytes(mimeType, limits);
@@ -84,8 +86,7 @@ public static partial class FilesApi
                 new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
             await store.Attach(space, file, action, ct);
             discard = null; // committed: the blob is the file's now
-
-            await Sweep(store, space, caseId, logs);
+            await Settle(pending, noted, logs);
             var stored = await CasesApi.Load(cases, space, caseId, ct);
             var response = JsonSerializer.SerializeToNode(CaseResponse.From(stored.Record, [FileAttachment.Of(file)]), CasesJsonContext.Default.CaseResponse)!.AsObject();
             response["file"] = JsonSerializer.SerializeToNode(FileResponse.From(file), CasesJsonContext.Default.FileResponse);
@@ -95,21 +96,27 @@ public static partial class FilesApi
         {
             // Anything that failed after the blob was committed (a refusal, the table, the client going away) takes it back.
             if (discard is not null)
-                try { await blobs.Delete(discard, CancellationToken.None); }
-                catch (Exception ex) { LogSweepFailed(logs.CreateLogger("Cases.Files"), ex, caseId); } // left for the sweep
+            {
+                try
+                {
+                    await blobs.Delete(discard, CancellationToken.None);
+                    await Settle(pending, noted, logs);
+                }
+                catch (Exception ex) { LogLeftForSweep(logs.CreateLogger("Cases.Files"), ex, caseId); } // noted: the timer's run deletes it
+            }
         }
     }
 
-    /// <summary>Best effort: an orphan left by an earlier crash goes on the next upload to the case.</summary>
-    static async Task Sweep(FileStore store, string space, string caseId, ILoggerFactory logs)
+    /// <summary>Best effort: a note left behind only costs the timer's sweep a look.</summary>
+    static async Task Settle(PendingBlobs pending, List<PendingBlobs.Entry> noted, ILoggerFactory logs)
     {
         try
         {
-            await store.SweepCase(space, caseId, CancellationToken.None);
+            await pending.Remove(noted, CancellationToken.None);
         }
         catch (Exception ex)
         {
-            LogSweepFailed(logs.CreateLogger("Cases.Files"), ex, caseId);
+            LogLeftForSweep(logs.CreateLogger("Cases.Files"), ex, noted.FirstOrDefault()?.CaseId ?? "");
         }
     }
 
@@ -218,6 +225,6 @@ public static partial class FilesApi
         (CaseRequests.IsCaseId(caseId) && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null)
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping orphan blobs of case {CaseId} failed")]
-    static partial void LogSweepFailed(ILogger logger, Exception ex, string caseId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A file blob of case {CaseId} is left to the timer's sweep")]
+    static partial void LogLeftForSweep(ILogger logger, Exception ex, string caseId);
 }

@@ -38,6 +38,7 @@ public static class CasesApp
         builder.Services.AddSingleton(sp => StorageAccount.CreateBlobService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<FileBlobs>();
         builder.Services.AddSingleton<DownloadLinks>();
+        builder.Services.AddSingleton<PendingBlobs>();
         builder.Services.AddSingleton<FileStore>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseIndex>();

@@ -33,15 +33,13 @@ public static class NumberingApi
     }
 
     /// <summary>Answers in the invocation-response shape the host expects; a failure is a 500, logged, and the next run goes on.</summary>
-    static async Task<ContentHttpResult> RunFromTimer(CaseNumberer numberer, Find.SnapshotUpkeep upkeep, Attachments.AlertStatusSync alertSync,
-        CancellationToken ct)
+    static async Task<ContentHttpResult> RunFromTimer(TimerRun run, CancellationToken ct)
     {
-        var report = await numberer.Run(ct);
-        var upkept = (await upkeep.Run(report.Spaces, ct)).Concat(await alertSync.Redeliver(ct));
+        var lines = await run.Run(ct);
         var body = new JsonObject
         {
             ["Outputs"] = new JsonObject(),
-            ["Logs"] = new JsonArray(report.Lines.Concat(upkept).Select(l => (JsonNode?)l).ToArray()),
+            ["Logs"] = new JsonArray(lines.Select(l => (JsonNode?)l).ToArray()),
             ["ReturnValue"] = null,
         };
         return TypedResults.Content(body.ToJsonString(), "application/json");

@@ -4,8 +4,7 @@ using NCrontab;
 namespace Cases.Functions.Numbering;
 
 /// <summary>Standalone only: runs AssignCaseNumbers in-process on the same NCRONTAB schedule the host would use.</summary>
-public sealed partial class NumberingSchedule(CaseNumberer numberer, Find.SnapshotUpkeep upkeep, Attachments.AlertStatusSync alertSync,
-    IConfiguration config, TimeProvider time, ILogger<NumberingSchedule> logger)
+public sealed partial class NumberingSchedule(TimerRun run, IConfiguration config, TimeProvider time, ILogger<NumberingSchedule> logger)
     : BackgroundService
 {
     public static CrontabSchedule Parse(string expression) =>
@@ -23,9 +22,7 @@ public sealed partial class NumberingSchedule(CaseNumberer numberer, Find.Snapsh
             await Task.Delay(schedule.GetNextOccurrence(now) - now, time, stopping);
             try
             {
-                var report = await numberer.Run(stopping);
-                await upkeep.Run(report.Spaces, stopping);
-                await alertSync.Redeliver(stopping);
+                await run.Run(stopping);
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
@@ -45,6 +42,7 @@ public sealed partial class NumberingSchedule(CaseNumberer numberer, Find.Snapsh
             .ValidateOnStart();
         builder.Services.AddSingleton<CaseNumberer>();
         builder.Services.AddSingleton<Find.SnapshotUpkeep>();
+        builder.Services.AddSingleton<TimerRun>();
         if (!FunctionsHost.IsActive(builder.Configuration) && builder.Configuration.GetValue($"{NumberingOptions.Section}:RunInProcess", true))
             builder.Services.AddHostedService<NumberingSchedule>();
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Storage.Blobs;
 using Cases.Functions.Files;
+using Cases.Functions.Numbering;
 using Cases.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -50,17 +51,31 @@ public class FileLimitsTests(SmallFileLimitsFixture app) : IClassFixture<SmallFi
     }
 
     [Fact]
-    public async Task Orphan_blobs_of_a_case_are_swept()
+    public async Task A_blob_a_crash_left_without_its_row_is_deleted_by_the_timers_run()
     {
         var space = CasesAppFixture.NewSpace();
         var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
-        // A blob whose table commit never happened (a crash between the two commits).
+        var kept = await app.UploadRaw(space, caseId, "kept.txt", "text/plain", "kept"u8.ToArray()).Uploaded();
+        var keptId = kept["id"]!.GetValue<string>();
+        Assert.Equal(0, await app.PendingBlobNotes(space)); // a finished upload leaves no note
+
+        // What a crash between Put Blob and the table commit leaves: the note and the blob, no row.
+        var pending = app.App.Services.GetRequiredService<PendingBlobs>();
+        var orphanId = Guid.NewGuid().ToString();
+        await pending.Add(space, caseId, [orphanId], CancellationToken.None);
         var container = app.App.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(app.App.Services.GetRequiredService<FileBlobs>().ContainerName);
-        await container.CreateIfNotExistsAsync();
-        await container.UploadBlobAsync(FileBlobs.Name(space, caseId, Guid.NewGuid().ToString()), BinaryData.FromString("orphan"));
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // older than OrphanAge
-        var file = await app.UploadRaw(space, caseId, "kept.txt", "text/plain", "kept"u8.ToArray()).Uploaded();
-        var blobs = await app.Blobs(space, caseId);
-        Assert.Equal(FileBlobs.Name(space, caseId, file["id"]!.GetValue<string>()), Assert.Single(blobs).Name);
+        await container.UploadBlobAsync(FileBlobs.Name(space, caseId, orphanId), BinaryData.FromString("orphan"));
+        // And a note whose removal failed after its file was committed: that blob is the file's.
+        await pending.Add(space, caseId, [keptId], CancellationToken.None);
+
+        var run = app.App.Services.GetRequiredService<TimerRun>();
+        Assert.DoesNotContain(await run.Run(CancellationToken.None), l => l.StartsWith("File blobs")); // younger than OrphanAge: work in flight
+        Assert.Equal(2, (await app.Blobs(space, caseId)).Count);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Contains("File blobs: 2 pending, 1 orphan(s) deleted, 0 left for the next run", await run.Run(CancellationToken.None));
+
+        Assert.Equal(FileBlobs.Name(space, caseId, keptId), Assert.Single(await app.Blobs(space, caseId)).Name);
+        Assert.Equal("kept", await app.Http.GetStringAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/files/{keptId}/download")));
+        Assert.Equal(0, await app.PendingBlobNotes(space));
     }
 }

@@ -250,6 +250,7 @@ public class FileUploadTests(CasesAppFixture app) : IClassFixture<CasesAppFixtur
         await (await app.UploadRaw(space, Guid.NewGuid().ToString(), "a.txt", "text/plain", "x"u8.ToArray())).Error(HttpStatusCode.NotFound, "not found");
         Assert.Empty(await app.Blobs(space, caseId));
         Assert.Empty(await app.ExtraRows(space));
+        Assert.Equal(0, await app.PendingBlobNotes(space));
         Assert.Null(await app.TotalFiles(space, caseId));
     }
 
@@ -275,8 +276,9 @@ public class FileUploadTests(CasesAppFixture app) : IClassFixture<CasesAppFixtur
             client.Close();
         }
         // The server notices the abort asynchronously; give it a moment to discard the staged blocks.
-        for (var i = 0; i < 50 && (await app.Blobs(space, caseId)).Count > 0; i++) await Task.Delay(100);
+        for (var i = 0; i < 50 && ((await app.Blobs(space, caseId)).Count > 0 || await app.PendingBlobNotes(space) > 0); i++) await Task.Delay(100);
         Assert.Empty(await app.Blobs(space, caseId));
+        Assert.Equal(0, await app.PendingBlobNotes(space));
         Assert.Empty(await app.ExtraRows(space));
         Assert.Null(await app.TotalFiles(space, caseId));
         var actions = await (await app.Http.GetAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/user_actions/_find"))).Json();

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Cases.Functions.Files;
+using Cases.Functions.Storage;
 using Cases.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,6 +41,15 @@ public static class FilesClient
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.Uncommitted, FileBlobs.CasePrefix(space, caseId), default))
             blobs.Add(blob);
         return blobs;
+    }
+
+    /// <summary>Notes of blob work in flight in the space (Files/PendingBlobs.cs): none once every request is over.</summary>
+    public static async Task<int> PendingBlobNotes(this CasesAppFixture app, string space)
+    {
+        var table = await app.App.Services.GetRequiredService<CasesTables>().PendingBlobs();
+        var count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"))) count++;
+        return count;
     }
 
     public static async Task<BlobProperties> BlobProperties(this CasesAppFixture app, string space, string caseId, string fileId)

@@ -1,0 +1,36 @@
+using Azure;
+using Cases.Functions.Attachments;
+using Cases.Functions.Files;
+using Cases.Functions.Find;
+
+namespace Cases.Functions.Numbering;
+
+/// <summary>
+/// What each AssignCaseNumbers invocation does: number the waiting cases, refresh the view snapshots of the spaces
+/// that changed, then the sweeps that finish what a failure left undone (alert status messages not sent, file blobs
+/// without rows). A sweep that fails is reported and tried again next run; it never holds numbering back.
+/// </summary>
+public sealed class TimerRun(CaseNumberer numberer, SnapshotUpkeep upkeep, AlertStatusSync alertSync, PendingBlobs pendingBlobs)
+{
+    public async Task<IReadOnlyList<string>> Run(CancellationToken ct)
+    {
+        var report = await numberer.Run(ct);
+        var lines = new List<string>(report.Lines);
+        lines.AddRange(await upkeep.Run(report.Spaces, ct));
+        lines.AddRange(await Sweep("Alert status sync", alertSync.Redeliver, ct));
+        lines.AddRange(await Sweep("File blobs", pendingBlobs.Sweep, ct));
+        return lines;
+    }
+
+    static async Task<IReadOnlyList<string>> Sweep(string name, Func<CancellationToken, Task<IReadOnlyList<string>>> sweep, CancellationToken ct)
+    {
+        try
+        {
+            return await sweep(ct);
+        }
+        catch (RequestFailedException ex)
+        {
+            return [$"{name}: failed ({ex.Status} {ex.ErrorCode}); the next run tries again"];
+        }
+    }
+}
