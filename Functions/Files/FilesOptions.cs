@@ -6,9 +6,12 @@ namespace Cases.Functions.Files;
 public sealed class FilesOptions : FileLimits
 {
     public const string Section = "Cases:Files";
-    public const string UploadRule = "Cases:Files:UploadBlockBytes must be 64 KiB to 100 MiB and UploadBlocksInFlight 1 to 16.";
+    public const string UploadRule = "Cases:Files:UploadBlockBytes must be 64 KiB to 100 MiB, UploadBlocksInFlight 1 to 16, " +
+        "OrphanAge at least 1 second and DownloadLinkLifetime 1 to 60 minutes.";
 
-    public bool IsValidUpload() => UploadBlockBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && UploadBlocksInFlight is >= 1 and <= 16;
+    // A download link must end before the delegation key that signs it (renewed with an hour left: DownloadLinks).
+    public bool IsValidUpload() => UploadBlockBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && UploadBlocksInFlight is >= 1 and <= 16 &&
+        OrphanAge >= TimeSpan.FromSeconds(1) && DownloadLinkLifetime >= TimeSpan.FromMinutes(1) && DownloadLinkLifetime <= TimeSpan.FromHours(1);
 
     /// <summary>Upload block size: bigger blocks mean fewer storage round trips, more memory per upload (size x in flight).</summary>
     public int UploadBlockBytes { get; set; } = HashingUpload.DefaultBlockSize;
