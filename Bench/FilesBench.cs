@@ -94,7 +94,7 @@ public static class FilesBench
 
                     var measureMemory = size == 100;
                     if (measureMemory) { GC.Collect(); await Task.Delay(500); idle = app.ResidentBytes(); }
-                    var sampler = measureMemory ? app.SamplePeak() : null;
+                    using var sampler = measureMemory ? app.SamplePeak() : null;
                     var fileId = "";
                     var deleteFile = await Measure(up, slice, app.Cpu, azurite, async bytes =>
                     {

@@ -54,60 +54,75 @@ public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<
     public async Task<AlertSyncOutbox.Note?> Expect(string space, string caseId, bool publishes, CancellationToken ct) =>
         publishes ? await outbox.Add(space, caseId, ct) : null;
 
-    public async Task CaseChanged(string space, Case before, Case after, AlertSyncOutbox.Note? note, CancellationToken ct)
-    {
-        await Deliver(space, after, Publishes(before, after) ? await CaseAlerts(space, after.Id, ct) : [], note, ct);
-    }
+    /// <summary>After the change committed (so whatever happens here, the request succeeds).</summary>
+    public Task CaseChanged(string space, Case before, Case after, AlertSyncOutbox.Note? note) =>
+        Deliver(space, after, Publishes(before, after) ? null : [], note);
+
+    /// <summary>As in Kibana, alerts newly attached to a syncing case take the case's status.</summary>
+    public Task AlertsAttached(string space, Case c, IReadOnlyList<(string Id, string Index)> alerts, AlertSyncOutbox.Note? note) =>
+        Deliver(space, c, c.Settings.SyncAlerts ? alerts : [], note);
 
     async Task<List<(string, string)>> CaseAlerts(string space, string caseId, CancellationToken ct) =>
         (await attachments.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds.Zip(a.Attachment.Indices)).ToList();
 
-    /// <summary>As in Kibana, alerts newly attached to a syncing case take the case's status.</summary>
-    public Task AlertsAttached(string space, Case c, IReadOnlyList<(string Id, string Index)> alerts, AlertSyncOutbox.Note? note, CancellationToken ct) =>
-        Deliver(space, c, c.Settings.SyncAlerts ? alerts : [], note, ct);
-
     /// <summary>
-    /// Sends, then takes the note back. The change is committed already, so a queue failure does not fail the request:
-    /// the note stays and the timer's run sends.
+    /// Sends (all the case's alerts when <paramref name="alerts"/> is null), then takes the note back. The change is
+    /// committed already, so nothing here fails the request, and the client going away does not stop it: on any failure
+    /// the note stays (written again if it went meanwhile) and the timer's run sends.
     /// </summary>
-    async Task Deliver(string space, Case c, IReadOnlyList<(string, string)> alerts, AlertSyncOutbox.Note? note, CancellationToken ct)
+    async Task Deliver(string space, Case c, IReadOnlyList<(string, string)>? alerts, AlertSyncOutbox.Note? note)
     {
         try
         {
-            await Publish(space, c, alerts, ct);
-            if (note is not null) await outbox.Remove(note, ct);
+            await Publish(space, c, alerts ?? await CaseAlerts(space, c.Id, CancellationToken.None), CancellationToken.None);
+            if (note is not null) await outbox.Remove(note, CancellationToken.None);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex)
         {
             LogDeferred(logger, ex, c.Id);
+            try
+            {
+                if (note is not null) await outbox.Keep(note, CancellationToken.None); // in case the timer's run took it meanwhile
+            }
+            catch (Exception again)
+            {
+                LogNotNoted(logger, again, c.Id);
+            }
         }
     }
 
-    /// <summary>The timer's part: for each note older than <see cref="AlertSyncOptions.RedeliverAfter"/>, the case's current status for all its alerts.</summary>
+    /// <summary>
+    /// The timer's part: for each case with notes older than <see cref="AlertSyncOptions.RedeliverAfter"/>, the case's
+    /// current status for all its alerts, once, then its notes go.
+    /// </summary>
     public async Task<IReadOnlyList<string>> Redeliver(CancellationToken ct)
     {
         var due = await outbox.Due(options.Value.RedeliverAfter, ct);
         if (due.Count == 0) return [];
         int sent = 0, failed = 0;
-        foreach (var note in due)
+        foreach (var notes in due.GroupBy(n => (n.Space, n.CaseId)))
         {
             try
             {
-                if ((await cases.Get(note.Space, note.CaseId, ct))?.Record.Case is { Settings.SyncAlerts: true } c)
+                var (space, caseId) = notes.Key;
+                if ((await cases.Get(space, caseId, ct))?.Record.Case is { Settings.SyncAlerts: true } c)
                 {
-                    await Publish(note.Space, c, await CaseAlerts(note.Space, c.Id, ct), ct);
+                    await Publish(space, c, await CaseAlerts(space, c.Id, ct), ct);
                     sent++;
                 }
-                await outbox.Remove(note, ct);
+                foreach (var note in notes) await outbox.Remove(note, ct);
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 failed++;
-                LogDeferred(logger, ex, note.CaseId);
+                LogDeferred(logger, ex, notes.Key.CaseId);
             }
         }
-        return [$"Alert status sync: {due.Count} pending, {sent} sent, {failed} left for the next run"];
+        return [$"Alert status sync: {due.Count} pending, {sent} case(s) sent, {failed} left for the next run"];
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert status messages for case {CaseId} could not be noted for the timer's run: they are lost")]
+    static partial void LogNotNoted(ILogger logger, Exception ex, string caseId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert status messages for case {CaseId} not sent now; the timer's run will send them")]
     static partial void LogDeferred(ILogger logger, Exception ex, string caseId);

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Cases.Functions.Storage;
 
@@ -6,34 +5,42 @@ namespace Cases.Functions.Attachments;
 
 /// <summary>
 /// Alert status messages go out after the case change commits, and a queue outage must not lose them. So before the
-/// change, a row in the <c>alertsync</c> table (partition = space, row key = case id) notes that the case's alerts may
-/// need its status; once the messages are sent the row is deleted. Rows left behind (the queue was down, the process
+/// change, a row in the <c>alertsync</c> table notes that the case's alerts may need its status: partition = space, row
+/// key = case id and a unique suffix, one row per change, so concurrent changes of a case never take each other's
+/// note. Once its messages are sent the change deletes its own row. Rows left behind (the queue was down, the process
 /// died) are found by the timer's run (<see cref="AlertStatusSync.Redeliver"/>). The table holds only pending rows, so
 /// that run reads little.
 /// </summary>
 public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
 {
-    public sealed record Note(string Space, string CaseId, ETag ETag);
+    public sealed record Note(string Space, string CaseId, string RowKey);
 
     public async Task<Note> Add(string space, string caseId, CancellationToken ct)
     {
         var table = await tables.AlertSync();
-        var row = new TableEntity(space, caseId) { ["NotedAt"] = time.GetUtcNow() };
-        var response = await table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
-        return new Note(space, caseId, response.Headers.ETag ?? ETag.All);
+        var note = new Note(space, caseId, $"{caseId}_{Guid.NewGuid():N}");
+        await table.AddEntityAsync(new TableEntity(space, note.RowKey) { ["CaseId"] = caseId, ["NotedAt"] = time.GetUtcNow() }, ct);
+        return note;
     }
 
-    /// <summary>Deletes the note unless a later change noted the case again (that one's sender deletes it).</summary>
+    /// <summary>Writes the note again if the timer's run took it meanwhile (and refreshes its time if not).</summary>
+    public async Task Keep(Note note, CancellationToken ct)
+    {
+        var table = await tables.AlertSync();
+        await table.UpsertEntityAsync(new TableEntity(note.Space, note.RowKey) { ["CaseId"] = note.CaseId, ["NotedAt"] = time.GetUtcNow() },
+            TableUpdateMode.Replace, ct);
+    }
+
     public async Task Remove(Note note, CancellationToken ct)
     {
         var table = await tables.AlertSync();
         try
         {
-            await table.DeleteEntityAsync(note.Space, note.CaseId, note.ETag, ct);
+            await table.DeleteEntityAsync(note.Space, note.RowKey, cancellationToken: ct);
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
         {
-            // Gone already, or noted again since.
+            // Taken by the timer's run already.
         }
     }
 
@@ -44,7 +51,7 @@ public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
         var filter = TableClient.CreateQueryFilter($"NotedAt le {time.GetUtcNow() - age}");
         var due = new List<Note>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            due.Add(new Note(row.PartitionKey, row.RowKey, row.ETag));
+            due.Add(new Note(row.PartitionKey, row.GetString("CaseId"), row.RowKey));
         return due;
     }
 }

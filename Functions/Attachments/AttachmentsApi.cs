@@ -56,7 +56,8 @@ public static partial class AttachmentsApi
 
         // Alerts not yet on the case, in transaction-sized parts: each part is committed with its index rows and counters.
         // A syncing case publishes its status for them: noted first, so that it cannot be lost (see AlertStatusSync).
-        var note = await alertSync.Expect(space, caseId, publishes: true, ct);
+        var syncing = CaseRequests.IsCaseId(caseId) && (await cases.Get(space, caseId, ct))?.Record.Case.Settings.SyncAlerts == true;
+        var note = await alertSync.Expect(space, caseId, syncing, ct);
         var more = true;
         var added = new List<(string, string)>();
         do
@@ -74,7 +75,7 @@ public static partial class AttachmentsApi
             if (part is not null)
                 added.AddRange(part.Fields["alertId"]!.AsArray().Zip(part.Fields["index"]!.AsArray(), (a, i) => (a!.GetValue<string>(), i!.GetValue<string>())));
         } while (more);
-        await alertSync.AlertsAttached(space, record.Case, added, note, ct);
+        await alertSync.AlertsAttached(space, record.Case, added, note);
         return TypedResults.Ok(await WithComments(store, space, record, ct));
     }
 

@@ -90,7 +90,7 @@ public static class CasesApi
             var note = await alertSync.Expect(space, current.Record.Case.Id, AlertStatusSync.Publishes(current.Record.Case, change.Case), ct);
             var committed = await Commit(store, space, current, patches[i], change, user, now,
                 customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
-            await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note, ct);
+            await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note);
             results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);

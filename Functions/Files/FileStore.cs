@@ -14,7 +14,7 @@ namespace Cases.Functions.Files;
 /// index rows, the user actions, and the case row's file counter merged under its ETag (so a concurrent change is
 /// retried, never lost, and the case's version does not move).
 /// </summary>
-public sealed class FileStore(CasesTables tables, FileBlobs blobs, PendingBlobs pending, IOptions<FilesOptions> options)
+public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, PendingBlobs pending, IOptions<FilesOptions> options, ILogger<FileStore> logger)
 {
     const int Attempts = 10;
 
@@ -77,9 +77,17 @@ public sealed class FileStore(CasesTables tables, FileBlobs blobs, PendingBlobs 
             batch.AddRange(actions.Select((a, i) => new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
             if (await TrySubmit(table, batch, attempt, ct)) break;
         }
-        // A crash here leaves blobs without rows: invisible, and deleted by the timer's sweep (they are noted).
-        foreach (var f in files) await blobs.Delete(f.BlobName, ct);
-        await pending.Remove(noted, ct);
+        // Committed: the files are gone, whatever follows. Blobs this does not delete (a crash, storage down) are invisible
+        // and still noted, so the timer's sweep deletes them.
+        try
+        {
+            foreach (var f in files) await blobs.Delete(f.BlobName, CancellationToken.None);
+            await pending.Remove(noted, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogLeftForSweep(logger, ex, caseId);
+        }
     }
 
     static TableTransactionAction Counters(string space, string caseId, CaseCounters counters, int totalFiles, int newActions) =>
@@ -161,4 +169,7 @@ public sealed class FileStore(CasesTables tables, FileBlobs blobs, PendingBlobs 
 
 
     static CasesException NotFound(string caseId) => CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Blobs of deleted files of case {CaseId} are left to the timer's sweep")]
+    static partial void LogLeftForSweep(ILogger logger, Exception ex, string caseId);
 }

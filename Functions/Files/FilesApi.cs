@@ -1,3 +1,4 @@
+using Azure;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Models;
@@ -84,7 +85,20 @@ public static partial class FilesApi
                 part.MimeType, part.Content.Size, part.Content.Md5, part.Content.Sha1, part.Content.Sha256, time.Now(), user, owner, part.BlobName);
             var action = new UserAction(Guid.NewGuid().ToString(), caseId, "create", "comment",
                 new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
-            await store.Attach(space, file, action, ct);
+            // Renewing the note keeps the sweep off this blob while the row is committed; if the sweep took the upload for
+            // dead already (it outlived OrphanAge), the blob is the sweep's and the upload gives up.
+            noted = [await pending.Renew(noted[0], ct) ?? throw new CasesException(408, "The upload took too long and was given up; try again.")];
+            try
+            {
+                await store.Attach(space, file, action, ct);
+            }
+            catch (Exception ex) when (!Refused(ex))
+            {
+                // Committed or not, nobody knows (a timeout, a 5xx, the client gone mid-commit): the blob stays noted, and
+                // the timer's sweep keeps it if a file row holds it, else deletes it.
+                discard = null;
+                throw;
+            }
             discard = null; // committed: the blob is the file's now
             await Settle(pending, noted, logs);
             var stored = await CasesApi.Load(cases, space, caseId, ct);
@@ -106,6 +120,9 @@ public static partial class FilesApi
             }
         }
     }
+
+    /// <summary>A commit that certainly did not happen: refused by our rules or by the table with a 4xx.</summary>
+    static bool Refused(Exception ex) => ex is CasesException || ex is RequestFailedException { Status: >= 400 and < 500 };
 
     /// <summary>Best effort: a note left behind only costs the timer's sweep a look.</summary>
     static async Task Settle(PendingBlobs pending, List<PendingBlobs.Entry> noted, ILoggerFactory logs)

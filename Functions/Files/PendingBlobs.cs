@@ -9,29 +9,53 @@ namespace Cases.Functions.Files;
 /// Blobs that a crash could leave without their file row: an upload between its Put Blob and its table commit, a
 /// deletion between its table commit and the blob's. Each gets a row in the <c>pendingblobs</c> table (partition =
 /// space, row key = file id) before the blob work and loses it after; the timer's run (<see cref="Sweep"/>) handles
-/// rows left older than <see cref="FilesOptions.OrphanAge"/>: a blob no file row holds is deleted. The table lists only
-/// work in flight, so the sweep reads little however many files there are.
+/// rows left older than <see cref="FilesOptions.OrphanAge"/>: a blob no file row holds is deleted. The sweep first
+/// claims a row (deletes it under its ETag) and an upload renews its row (under its ETag) just before its table commit,
+/// so of an upload that is slow and a sweep that thinks it dead, exactly one wins: the sweep never deletes a blob
+/// that is about to get its row. The table lists only work in flight, so the sweep reads little however many files.
 /// </summary>
 public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options)
 {
+    /// <summary>How long a note of a blob not written yet is given: no request lives that long.</summary>
+    static readonly TimeSpan UnwrittenAge = TimeSpan.FromDays(1);
+
     public sealed record Entry(string Space, string CaseId, string FileId, ETag ETag);
 
     /// <summary>Notes the blobs of these files of one case (one transaction: at most 100).</summary>
     public async Task<List<Entry>> Add(string space, string caseId, IReadOnlyList<string> fileIds, CancellationToken ct)
     {
         var table = await tables.PendingBlobs();
-        // Storage's clock, like the blobs' own times the sweep compares with (tests fake the app's clock).
-        var now = DateTimeOffset.UtcNow;
+        var now = DateTimeOffset.UtcNow; // real time, like the blobs' own times the sweep compares with (tests fake the app's clock)
         var rows = fileIds.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
             new TableEntity(space, id) { ["CaseId"] = caseId, ["NotedAt"] = now })).ToList();
         var results = (await table.SubmitTransactionAsync(rows, ct)).Value;
         return fileIds.Select((id, i) => new Entry(space, caseId, id, results[i].Headers.ETag ?? ETag.All)).ToList();
     }
 
-    /// <summary>The blob work is done (or undone): forgets the entries, unless noted again since.</summary>
-    public async Task Remove(IEnumerable<Entry> entries, CancellationToken ct)
+    /// <summary>
+    /// Renews an upload's note just before its table commit, so the sweep leaves it for another orphan age; false if the
+    /// sweep claimed it meanwhile (the upload then gives up: its blob is the sweep's).
+    /// </summary>
+    public async Task<Entry?> Renew(Entry entry, CancellationToken ct)
     {
         var table = await tables.PendingBlobs();
+        try
+        {
+            var row = new TableEntity(entry.Space, entry.FileId) { ["CaseId"] = entry.CaseId, ["NotedAt"] = DateTimeOffset.UtcNow };
+            var response = await table.UpdateEntityAsync(row, entry.ETag, TableUpdateMode.Replace, ct);
+            return entry with { ETag = response.Headers.ETag ?? ETag.All };
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes notes under their ETags; false for one that was not there any more (claimed or renewed).</summary>
+    public async Task<bool> Remove(IEnumerable<Entry> entries, CancellationToken ct)
+    {
+        var table = await tables.PendingBlobs();
+        var all = true;
         foreach (var entry in entries)
         {
             try
@@ -40,45 +64,50 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
-                // Swept already, or noted again.
+                all = false;
             }
         }
+        return all;
     }
 
     /// <summary>
-    /// For each entry older than the orphan age: if no file row holds its blob, deletes the blob, unless the blob itself
-    /// is younger than that (an upload that took long has just put it and is about to commit its row).
+    /// For each note older than the orphan age: a blob some file row holds is left alone; a blob that is not there yet
+    /// is left to its upload (for a day); else the note is claimed and the blob deleted.
     /// </summary>
     public async Task<IReadOnlyList<string>> Sweep(CancellationToken ct)
     {
         var table = await tables.PendingBlobs();
         var cases = await tables.Cases();
-        var cutoff = DateTimeOffset.UtcNow - options.Value.OrphanAge;
+        var now = DateTimeOffset.UtcNow;
+        var cutoff = now - options.Value.OrphanAge;
         int seen = 0, deleted = 0, kept = 0;
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"NotedAt le {cutoff}"), cancellationToken: ct))
         {
             seen++;
-            var caseId = row.GetString("CaseId");
-            var held = await cases.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, FileRows.ItemKey(caseId, row.RowKey), ["PartitionKey"], ct);
-            if (!held.HasValue)
+            var entry = new Entry(row.PartitionKey, row.GetString("CaseId"), row.RowKey, row.ETag);
+            var held = await cases.GetEntityIfExistsAsync<TableEntity>(entry.Space, FileRows.ItemKey(entry.CaseId, entry.FileId), ["PartitionKey"], ct);
+            if (held.HasValue)
             {
-                var blob = await blobs.Block(FileBlobs.Name(row.PartitionKey, caseId, row.RowKey), ct);
-                try
-                {
-                    if ((await blob.GetPropertiesAsync(cancellationToken: ct)).Value.CreatedOn > cutoff)
-                    {
-                        kept++;
-                        continue; // look again next run
-                    }
-                    await blob.DeleteIfExistsAsync(cancellationToken: ct);
-                    deleted++;
-                }
-                catch (RequestFailedException ex) when (ex.Status == 404)
-                {
-                    // Never written, or deleted already.
-                }
+                await Remove([entry], ct); // committed: only the note was left
+                continue;
             }
-            await Remove([new Entry(row.PartitionKey, caseId, row.RowKey, row.ETag)], ct);
+            var blob = await blobs.Block(FileBlobs.Name(entry.Space, entry.CaseId, entry.FileId), ct);
+            DateTimeOffset? created;
+            try
+            {
+                created = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value.CreatedOn;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                created = null;
+            }
+            var abandoned = created is { } at ? at <= cutoff : row.GetDateTimeOffset("NotedAt") <= now - UnwrittenAge;
+            if (!abandoned || !await Remove([entry], ct))
+            {
+                kept++; // still being written, or renewed by its upload just now
+                continue;
+            }
+            if (created is not null && await blob.DeleteIfExistsAsync(cancellationToken: ct)) deleted++;
         }
         return seen == 0 ? [] : [$"File blobs: {seen} pending, {deleted} orphan(s) deleted, {kept} left for the next run"];
     }

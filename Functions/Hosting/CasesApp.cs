@@ -49,7 +49,8 @@ public static class CasesApp
         builder.Services.AddSingleton<CallerIdentity>();
         builder.Services.AddOptions<AlertSyncOptions>().BindConfiguration(AlertSyncOptions.Section)
             .Validate(o => AlertSyncOptions.IsValidQueueName(o.StatusQueue), "Cases:Alerts:StatusQueue must be a queue name: 3-63 of a-z 0-9 '-'.")
-            .Validate(o => o.RedeliverAfter >= TimeSpan.Zero, "Cases:Alerts:RedeliverAfter must not be negative.").ValidateOnStart();
+            .Validate(o => o.RedeliverAfter >= TimeSpan.FromSeconds(10), "Cases:Alerts:RedeliverAfter must be at least 10 seconds (longer than a request).")
+            .ValidateOnStart();
         builder.Services.AddSingleton(sp => QueueAccount.CreateQueueService(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<AttachmentStore>();
         builder.Services.AddSingleton<AlertSyncOutbox>();

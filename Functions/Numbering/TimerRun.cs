@@ -1,4 +1,3 @@
-using Azure;
 using Cases.Functions.Attachments;
 using Cases.Functions.Files;
 using Cases.Functions.Find;
@@ -28,9 +27,9 @@ public sealed class TimerRun(CaseNumberer numberer, SnapshotUpkeep upkeep, Alert
         {
             return await sweep(ct);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            return [$"{name}: failed ({ex.Status} {ex.ErrorCode}); the next run tries again"];
+            return [$"{name}: failed ({ex.GetType().Name}: {ex.Message.Split('\n')[0]}); the next run tries again"];
         }
     }
 }

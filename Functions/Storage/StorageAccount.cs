@@ -42,7 +42,13 @@ public static class StorageAccount
 public static class QueueAccount
 {
     /// <summary>Base64 messages: what a Functions queue trigger expects by default (host.json <c>messageEncoding</c>).</summary>
-    static readonly Azure.Storage.Queues.QueueClientOptions Options = new() { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 };
+    // Messages are sent inside requests, and a failed send is kept for the timer's run (AlertSyncOutbox): so fail within
+    // seconds rather than the storage default's ~30 s of backed-off retries.
+    static readonly Azure.Storage.Queues.QueueClientOptions Options = new()
+    {
+        MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64,
+        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) },
+    };
 
     public static Azure.Storage.Queues.QueueServiceClient CreateQueueService(IConfiguration config)
     {

@@ -117,7 +117,7 @@ public sealed class AlertStatusSyncTests(AlertSyncFixture app) : IClassFixture<A
         Assert.Empty(await sync.Redeliver(CancellationToken.None));
         app.Clock.Advance(TimeSpan.FromMinutes(2));
         var report = Assert.Single(await sync.Redeliver(CancellationToken.None));
-        Assert.Contains("1 sent", report);
+        Assert.Contains("1 case(s) sent", report);
         var message = Assert.Single(await Messages());
         Assert.Equal(id, message["caseId"]!.GetValue<string>());
         Assert.Equal("closed", message["alertStatus"]!.GetValue<string>());
@@ -128,5 +128,48 @@ public sealed class AlertStatusSyncTests(AlertSyncFixture app) : IClassFixture<A
         app.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Empty(await sync.Redeliver(CancellationToken.None));
         Assert.Empty(await Messages());
+    }
+
+    [Fact]
+    public async Task Concurrent_changes_of_a_case_keep_their_own_notes()
+    {
+        var outbox = app.App.Services.GetRequiredService<AlertSyncOutbox>();
+        var id = (await app.CreateCase(space)).Id();
+        var first = await outbox.Add(space, id, CancellationToken.None);
+        var second = await outbox.Add(space, id, CancellationToken.None);
+        // The second change sent its messages; the first one's may yet fail, so its note must survive.
+        await outbox.Remove(second, CancellationToken.None);
+        Assert.Equal(1, await PendingNotes());
+        await outbox.Remove(first, CancellationToken.None);
+        Assert.Equal(0, await PendingNotes());
+    }
+}
+
+/// <summary>The app with a queue endpoint nothing listens on: the queue is unreachable (not merely missing).</summary>
+public sealed class UnreachableQueueFixture : CasesAppFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("AzureWebJobsStorage", System.Text.RegularExpressions.Regex.Replace(Azurite.ConnectionString, "QueueEndpoint=[^;]+",
+            $"QueueEndpoint=http://127.0.0.1:{AppProcess.FreePort()}/devstoreaccount1") is var s && s != Azurite.ConnectionString
+            ? s : throw new InvalidOperationException("The tests' connection string names no QueueEndpoint; run them with ./scripts/test.")),
+    ];
+}
+
+public sealed class UnreachableQueueTests(UnreachableQueueFixture app) : IClassFixture<UnreachableQueueFixture>
+{
+    [Fact]
+    public async Task A_status_change_is_saved_and_noted_when_the_queue_cannot_be_reached()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var id = (await app.CreateCase(space)).Id();
+        await app.AttachOk(space, id, Alerts(["u1"])); // answers 200 although nothing could be sent
+        var patched = await app.Patch(space, id, new { status = "in-progress" });
+        Assert.Equal("in-progress", patched["status"]!.GetValue<string>());
+
+        var table = await app.App.Services.GetRequiredService<CasesTables>().AlertSync();
+        var notes = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"))) notes++;
+        Assert.Equal(2, notes); // one per change, for the timer's run
     }
 }

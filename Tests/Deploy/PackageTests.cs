@@ -160,6 +160,8 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             var body = JsonNode.Parse(text)!;
             Assert.NotNull(body["Logs"]?.AsArray());
+            // The sweeps report a failure as a line rather than failing the run (e.g. code Native AOT lacks): none here.
+            Assert.DoesNotContain(body["Logs"]!.AsArray(), l => l!.GetValue<string>().Contains("failed"));
         }
     }
 
@@ -188,7 +190,7 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         {
             http.Dispose();
             await process.DisposeAsync();
-            await new TableServiceClient(Azurite.ConnectionString).DeleteTableAsync(prefix + "cases");
+            await Azurite.DeleteAppStorage(prefix);
         }
     }
 }

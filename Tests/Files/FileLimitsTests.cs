@@ -78,4 +78,53 @@ public class FileLimitsTests(SmallFileLimitsFixture app) : IClassFixture<SmallFi
         Assert.Equal("kept", await app.Http.GetStringAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/files/{keptId}/download")));
         Assert.Equal(0, await app.PendingBlobNotes(space));
     }
+
+    [Fact]
+    public async Task The_sweep_leaves_an_upload_still_in_progress_alone()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        using var upload = await FilesClient.SlowRequest.Start(app, CasesAppFixture.Api(space, $"/cases/{caseId}/files?filename=slow.txt"), "text/plain", 20);
+        await upload.Send("0123456789");
+        for (var i = 0; i < 50 && await app.PendingBlobNotes(space) == 0; i++) await Task.Delay(50);
+        Assert.Equal(1, await app.PendingBlobNotes(space)); // noted before the blob is written
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // older than OrphanAge, blob not written yet
+        var report = await app.App.Services.GetRequiredService<TimerRun>().Run(CancellationToken.None);
+        Assert.Contains(report, l => l.StartsWith("File blobs:") && l.EndsWith("1 left for the next run"));
+        Assert.Equal(1, await app.PendingBlobNotes(space));
+
+        await upload.Send("abcdefghij");
+        Assert.Contains(" 200 ", await upload.StatusLine());
+        Assert.Equal(1, await app.TotalFiles(space, caseId));
+        Assert.Single(await app.Blobs(space, caseId));
+        Assert.Equal(0, await app.PendingBlobNotes(space));
+    }
+
+    [Fact]
+    public async Task An_upload_the_sweep_took_for_dead_gives_up_rather_than_keep_a_row_without_its_blob()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        // Multipart: the blob is committed at the end of the file part, then the form goes on (slowly) with a field.
+        const string head = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"late.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
+            "evidence\r\n--b\r\nContent-Disposition: form-data; name=\"filename\"\r\n\r\n";
+        const string tail = "late name\r\n--b--\r\n";
+        using var upload = await FilesClient.SlowRequest.Start(app, CasesAppFixture.Api(space, $"/cases/{caseId}/files"),
+            "multipart/form-data; boundary=b", head.Length + tail.Length);
+        await upload.Send(head);
+        for (var i = 0; i < 50 && (await app.Blobs(space, caseId)).Count == 0; i++) await Task.Delay(50);
+        Assert.Single(await app.Blobs(space, caseId)); // committed, no row yet
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // the blob is now older than OrphanAge, without a row: the sweep takes it
+        Assert.Contains("File blobs: 1 pending, 1 orphan(s) deleted, 0 left for the next run",
+            await app.App.Services.GetRequiredService<TimerRun>().Run(CancellationToken.None));
+
+        await upload.Send(tail);
+        Assert.Contains(" 408 ", await upload.StatusLine());
+        Assert.Empty(await app.Blobs(space, caseId));
+        Assert.DoesNotContain(await app.ExtraRows(space), key => key.Contains("file_") || key.StartsWith("fhash_")); // (the run numbered the case)
+        Assert.Null(await app.TotalFiles(space, caseId));
+        Assert.Equal(0, await app.PendingBlobNotes(space));
+    }
 }

@@ -43,6 +43,35 @@ public static class FilesClient
         return blobs;
     }
 
+    /// <summary>A request written by hand over a socket, so a test can pause in the middle of its body.</summary>
+    public sealed class SlowRequest(System.Net.Sockets.TcpClient client) : IDisposable
+    {
+        public static async Task<SlowRequest> Start(CasesAppFixture app, string path, string contentType, int contentLength)
+        {
+            var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(app.BaseAddress.Host, app.BaseAddress.Port);
+            var request = new SlowRequest(client);
+            await request.Send($"POST {path} HTTP/1.1\r\nHost: {app.BaseAddress.Authority}\r\nContent-Type: {contentType}\r\n" +
+                               $"Content-Length: {contentLength}\r\nConnection: close\r\n\r\n");
+            return request;
+        }
+
+        public async Task Send(string text)
+        {
+            await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(text));
+            await client.GetStream().FlushAsync();
+        }
+
+        /// <summary>The response's status line, e.g. "HTTP/1.1 200 OK".</summary>
+        public async Task<string> StatusLine()
+        {
+            using var reader = new StreamReader(client.GetStream(), System.Text.Encoding.ASCII);
+            return await reader.ReadLineAsync() ?? "";
+        }
+
+        public void Dispose() => client.Dispose();
+    }
+
     /// <summary>Notes of blob work in flight in the space (Files/PendingBlobs.cs): none once every request is over.</summary>
     public static async Task<int> PendingBlobNotes(this CasesAppFixture app, string space)
     {

@@ -69,11 +69,7 @@ public sealed class FunctionsHostTests
         }
         finally
         {
-            var service = new TableServiceClient(Azurite.ConnectionString);
-            await service.DeleteTableAsync(prefix + "cases");
-            await service.DeleteTableAsync(prefix + "numbering");
-            await service.DeleteTableAsync(prefix + "changes");
-            await new Azure.Storage.Blobs.BlobServiceClient(Azurite.ConnectionString).GetBlobContainerClient(prefix + "case-files").DeleteIfExistsAsync();
+            await Azurite.DeleteAppStorage(prefix);
         }
     }
 

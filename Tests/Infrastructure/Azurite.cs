@@ -34,4 +34,13 @@ public static class Azurite
             return ex;
         }
     }
+
+    /// <summary>Deletes what an app process with this table prefix created: its tables and its files container.</summary>
+    public static async Task DeleteAppStorage(string prefix)
+    {
+        var tables = new TableServiceClient(ConnectionString);
+        await foreach (var table in tables.QueryAsync(TableClient.CreateQueryFilter($"TableName ge {prefix} and TableName lt {prefix + "~"}")))
+            await tables.DeleteTableAsync(table.Name);
+        await new Azure.Storage.Blobs.BlobServiceClient(ConnectionString).GetBlobContainerClient(prefix + "case-files").DeleteIfExistsAsync();
+    }
 }
