@@ -32,7 +32,7 @@ public sealed class AlertSyncOptions
 /// and whatever its request could not send, the timer's run sends (the case's current status, for all its alerts).
 /// </summary>
 public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<AlertSyncOptions> options, AttachmentStore attachments,
-    AlertSyncOutbox outbox, CaseStore cases, ILogger<AlertStatusSync> logger)
+    AlertSyncOutbox outbox, CaseStore cases, TimeProvider time, ILogger<AlertStatusSync> logger)
 {
     public const int AlertsPerMessage = 200;
     readonly QueueClient client = queues.GetQueueClient(options.Value.StatusQueue);
@@ -54,13 +54,25 @@ public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<
     public async Task<AlertSyncOutbox.Note?> Expect(string space, string caseId, bool publishes, CancellationToken ct) =>
         publishes ? await outbox.Add(space, caseId, ct) : null;
 
-    /// <summary>After the change committed (so whatever happens here, the request succeeds).</summary>
-    public Task CaseChanged(string space, Case before, Case after, AlertSyncOutbox.Note? note) =>
-        Deliver(space, after, Publishes(before, after) ? null : [], note);
+    /// <summary>
+    /// After the change committed (so whatever happens here, the request succeeds). With <paramref name="send"/> false
+    /// (the queue failed earlier in this request) nothing is tried: the note is left for the timer's run. Returns
+    /// whether the messages went.
+    /// </summary>
+    public Task<bool> CaseChanged(string space, Case before, Case after, AlertSyncOutbox.Note? note, bool send = true) =>
+        Deliver(space, after, Publishes(before, after) ? null : [], note, send);
 
     /// <summary>As in Kibana, alerts newly attached to a syncing case take the case's status.</summary>
-    public Task AlertsAttached(string space, Case c, IReadOnlyList<(string Id, string Index)> alerts, AlertSyncOutbox.Note? note) =>
-        Deliver(space, c, c.Settings.SyncAlerts ? alerts : [], note);
+    public async Task AlertsAttached(string space, Case c, IReadOnlyList<(string Id, string Index)> alerts, AlertSyncOutbox.Note? note)
+    {
+        // Sync turned on since the request looked: note now, late, rather than not at all.
+        if (c.Settings.SyncAlerts && alerts.Count > 0 && note is null)
+        {
+            try { note = await outbox.Add(space, c.Id, CancellationToken.None); }
+            catch (Exception ex) { LogNotNoted(logger, ex, c.Id); }
+        }
+        await Deliver(space, c, c.Settings.SyncAlerts ? alerts : [], note, send: true);
+    }
 
     async Task<List<(string, string)>> CaseAlerts(string space, string caseId, CancellationToken ct) =>
         (await attachments.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds.Zip(a.Attachment.Indices)).ToList();
@@ -68,14 +80,19 @@ public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<
     /// <summary>
     /// Sends (all the case's alerts when <paramref name="alerts"/> is null), then takes the note back. The change is
     /// committed already, so nothing here fails the request, and the client going away does not stop it: on any failure
-    /// the note stays (written again if it went meanwhile) and the timer's run sends.
+    /// the note stays (written again if the timer's run took it meanwhile) and the timer's run sends.
     /// </summary>
-    async Task Deliver(string space, Case c, IReadOnlyList<(string, string)>? alerts, AlertSyncOutbox.Note? note)
+    async Task<bool> Deliver(string space, Case c, IReadOnlyList<(string, string)>? alerts, AlertSyncOutbox.Note? note, bool send)
     {
+        if (!send) return false;
         try
         {
+            // A note that has aged while its change committed could be taken by the timer's run before this sends:
+            // refresh it first, so that whatever happens next, one of the two sends the current status.
+            if (note is not null && time.GetUtcNow() - note.NotedAt > options.Value.RedeliverAfter / 2) await outbox.Keep(note, CancellationToken.None);
             await Publish(space, c, alerts ?? await CaseAlerts(space, c.Id, CancellationToken.None), CancellationToken.None);
             if (note is not null) await outbox.Remove(note, CancellationToken.None);
+            return true;
         }
         catch (Exception ex)
         {
@@ -88,6 +105,7 @@ public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<
             {
                 LogNotNoted(logger, again, c.Id);
             }
+            return false;
         }
     }
 

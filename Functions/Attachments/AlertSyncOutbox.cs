@@ -13,13 +13,14 @@ namespace Cases.Functions.Attachments;
 /// </summary>
 public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
 {
-    public sealed record Note(string Space, string CaseId, string RowKey);
+    /// <summary>A note; <see cref="ETag"/> is known for notes the timer's run read (it deletes only what it read).</summary>
+    public sealed record Note(string Space, string CaseId, string RowKey, DateTimeOffset NotedAt, Azure.ETag ETag = default);
 
     public async Task<Note> Add(string space, string caseId, CancellationToken ct)
     {
         var table = await tables.AlertSync();
-        var note = new Note(space, caseId, $"{caseId}_{Guid.NewGuid():N}");
-        await table.AddEntityAsync(new TableEntity(space, note.RowKey) { ["CaseId"] = caseId, ["NotedAt"] = time.GetUtcNow() }, ct);
+        var note = new Note(space, caseId, $"{caseId}_{Guid.NewGuid():N}", time.GetUtcNow());
+        await table.AddEntityAsync(new TableEntity(space, note.RowKey) { ["CaseId"] = caseId, ["NotedAt"] = note.NotedAt }, ct);
         return note;
     }
 
@@ -36,11 +37,11 @@ public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
         var table = await tables.AlertSync();
         try
         {
-            await table.DeleteEntityAsync(note.Space, note.RowKey, cancellationToken: ct);
+            await table.DeleteEntityAsync(note.Space, note.RowKey, note.ETag == default ? Azure.ETag.All : note.ETag, ct);
         }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
         {
-            // Taken by the timer's run already.
+            // Taken by the timer's run already; or (the run's copy) kept again by its request since it was read.
         }
     }
 
@@ -51,7 +52,7 @@ public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
         var filter = TableClient.CreateQueryFilter($"NotedAt le {time.GetUtcNow() - age}");
         var due = new List<Note>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            due.Add(new Note(row.PartitionKey, row.GetString("CaseId"), row.RowKey));
+            due.Add(new Note(row.PartitionKey, row.GetString("CaseId"), row.RowKey, row.GetDateTimeOffset("NotedAt") ?? default, row.ETag));
         return due;
     }
 }

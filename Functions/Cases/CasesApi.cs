@@ -78,6 +78,7 @@ public static class CasesApi
                 throw CasesException.BadRequest($"The case with case id {patches[i].Id} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
 
         var results = new List<CaseResponse>(patches.Count);
+        var queueAnswers = true;
         for (var i = 0; i < patches.Count; i++)
         {
             var current = stored[i]!;
@@ -90,7 +91,8 @@ public static class CasesApi
             var note = await alertSync.Expect(space, current.Record.Case.Id, AlertStatusSync.Publishes(current.Record.Case, change.Case), ct);
             var committed = await Commit(store, space, current, patches[i], change, user, now,
                 customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
-            await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note);
+            // After a queue failure, the rest of the batch leaves its messages to the timer's run rather than wait again.
+            if (!await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note, send: queueAnswers) && note is not null) queueAnswers = false;
             results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);

@@ -62,9 +62,11 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     public async Task Detach(string space, string caseId, IReadOnlyList<CaseFile> files, IReadOnlyList<UserAction> actions, CancellationToken ct)
     {
         var table = await tables.Cases();
-        var noted = await pending.Add(space, caseId, files.Select(f => f.Id).ToList(), ct);
+        var noted = await pending.Add(space, caseId, files.Select(f => f.Id).ToList(), PendingBlobs.Deletion, ct);
         for (var attempt = 1; ; attempt++)
         {
+            // A transaction the storage client retried may have committed on its first try (its retry then fails).
+            if (attempt > 1 && await NoneLeft(table, space, caseId, files, ct)) break;
             var counters = await ReadCase(table, space, caseId, ct) ?? throw NotFound(caseId);
             CheckActions(caseId, counters, actions.Count);
             var batch = new List<TableTransactionAction> { Counters(space, caseId, counters, Math.Max(0, counters.TotalFiles - files.Count), actions.Count) };
@@ -75,7 +77,15 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
                 batch.AddRange(FileRows.HashKeys(f).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, k), ETag.All)));
             }
             batch.AddRange(actions.Select((a, i) => new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
-            if (await TrySubmit(table, batch, attempt, ct)) break;
+            try
+            {
+                if (await TrySubmit(table, batch, attempt, ct)) break;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                if (await NoneLeft(table, space, caseId, files, ct)) break;
+                throw;
+            }
         }
         // Committed: the files are gone, whatever follows. Blobs this does not delete (a crash, storage down) are invisible
         // and still noted, so the timer's sweep deletes them.
@@ -88,6 +98,13 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         {
             LogLeftForSweep(logger, ex, caseId);
         }
+    }
+
+    static async Task<bool> NoneLeft(TableClient table, string space, string caseId, IReadOnlyList<CaseFile> files, CancellationToken ct)
+    {
+        foreach (var f in files)
+            if ((await table.GetEntityIfExistsAsync<TableEntity>(space, FileRows.ItemKey(caseId, f.Id), ["PartitionKey"], ct)).HasValue) return false;
+        return true;
     }
 
     static TableTransactionAction Counters(string space, string caseId, CaseCounters counters, int totalFiles, int newActions) =>

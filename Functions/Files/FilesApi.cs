@@ -69,7 +69,7 @@ public static partial class FilesApi
                 var fileId = Guid.NewGuid().ToString();
                 var blobName = FileBlobs.Name(space, caseId, fileId);
                 var blob = await blobs.Block(blobName, ct);
-                noted = await pending.Add(space, caseId, [fileId], ct);
+                noted = await pending.Add(space, caseId, [fileId], PendingBlobs.Upload, ct);
                 discard = blobName;
                 var metadata = new Dictionary<string, string> { ["space"] = space, ["caseId"] = caseId, ["fileId"] = fileId };
                 var maxBytes = FileRules.MaxBytes(mimeType, limits);
@@ -85,20 +85,10 @@ public static partial class FilesApi
                 part.MimeType, part.Content.Size, part.Content.Md5, part.Content.Sha1, part.Content.Sha256, time.Now(), user, owner, part.BlobName);
             var action = new UserAction(Guid.NewGuid().ToString(), caseId, "create", "comment",
                 new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
-            // Renewing the note keeps the sweep off this blob while the row is committed; if the sweep took the upload for
-            // dead already (it outlived OrphanAge), the blob is the sweep's and the upload gives up.
+            // Renewing the note keeps the sweep off this blob for OrphanAge while the row is committed; if the sweep took the
+            // upload for dead already (it outlived OrphanAge), the blob is the sweep's and the upload gives up.
             noted = [await pending.Renew(noted[0], ct) ?? throw new CasesException(408, "The upload took too long and was given up; try again.")];
-            try
-            {
-                await store.Attach(space, file, action, ct);
-            }
-            catch (Exception ex) when (!Refused(ex))
-            {
-                // Committed or not, nobody knows (a timeout, a 5xx, the client gone mid-commit): the blob stays noted, and
-                // the timer's sweep keeps it if a file row holds it, else deletes it.
-                discard = null;
-                throw;
-            }
+            await Commit(store, space, file, action, limits.OrphanAge / 2, ct, onUnknown: () => discard = null);
             discard = null; // committed: the blob is the file's now
             await Settle(pending, noted, logs);
             var stored = await CasesApi.Load(cases, space, caseId, ct);
@@ -121,8 +111,41 @@ public static partial class FilesApi
         }
     }
 
-    /// <summary>A commit that certainly did not happen: refused by our rules or by the table with a 4xx.</summary>
-    static bool Refused(Exception ex) => ex is CasesException || ex is RequestFailedException { Status: >= 400 and < 500 };
+    /// <summary>
+    /// Commits the file's rows within <paramref name="deadline"/> (well inside the renewed note's protection). If the
+    /// commit fails, the row says what happened: there, it was committed after all (a retried transaction failing on
+    /// its own first attempt's success); absent, it was not, and the caller takes the blob back. Past the deadline, or
+    /// if the row cannot be read, nobody knows: <paramref name="onUnknown"/> leaves the blob to the sweep, which keeps it
+    /// if a row holds it.
+    /// </summary>
+    static async Task Commit(FileStore store, string space, CaseFile file, UserAction action, TimeSpan deadline, CancellationToken ct, Action onUnknown)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(deadline);
+        try
+        {
+            await store.Attach(space, file, action, limit.Token);
+        }
+        catch (Exception)
+        {
+            var saved = limit.IsCancellationRequested ? null : await Saved(store, space, file); // a commit still on its way may yet land
+            if (saved is true) return;
+            if (saved is null) onUnknown();
+            throw;
+        }
+    }
+
+    static async Task<bool?> Saved(FileStore store, string space, CaseFile file)
+    {
+        try
+        {
+            return await store.Get(space, file.CaseId, file.Id, CancellationToken.None) is not null;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Best effort: a note left behind only costs the timer's sweep a look.</summary>
     static async Task Settle(PendingBlobs pending, List<PendingBlobs.Entry> noted, ILoggerFactory logs)

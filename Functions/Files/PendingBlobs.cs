@@ -21,13 +21,15 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
 
     public sealed record Entry(string Space, string CaseId, string FileId, ETag ETag);
 
-    /// <summary>Notes the blobs of these files of one case (one transaction: at most 100).</summary>
-    public async Task<List<Entry>> Add(string space, string caseId, IReadOnlyList<string> fileIds, CancellationToken ct)
+    public const string Upload = "upload", Deletion = "delete";
+
+    /// <summary>Notes the blobs of these files of one case, being uploaded or deleted (one transaction: at most 100).</summary>
+    public async Task<List<Entry>> Add(string space, string caseId, IReadOnlyList<string> fileIds, string kind, CancellationToken ct)
     {
         var table = await tables.PendingBlobs();
         var now = DateTimeOffset.UtcNow; // real time, like the blobs' own times the sweep compares with (tests fake the app's clock)
         var rows = fileIds.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-            new TableEntity(space, id) { ["CaseId"] = caseId, ["NotedAt"] = now })).ToList();
+            new TableEntity(space, id) { ["CaseId"] = caseId, ["Kind"] = kind, ["NotedAt"] = now })).ToList();
         var results = (await table.SubmitTransactionAsync(rows, ct)).Value;
         return fileIds.Select((id, i) => new Entry(space, caseId, id, results[i].Headers.ETag ?? ETag.All)).ToList();
     }
@@ -41,7 +43,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         var table = await tables.PendingBlobs();
         try
         {
-            var row = new TableEntity(entry.Space, entry.FileId) { ["CaseId"] = entry.CaseId, ["NotedAt"] = DateTimeOffset.UtcNow };
+            var row = new TableEntity(entry.Space, entry.FileId) { ["CaseId"] = entry.CaseId, ["Kind"] = Upload, ["NotedAt"] = DateTimeOffset.UtcNow };
             var response = await table.UpdateEntityAsync(row, entry.ETag, TableUpdateMode.Replace, ct);
             return entry with { ETag = response.Headers.ETag ?? ETag.All };
         }
@@ -51,28 +53,17 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         }
     }
 
-    /// <summary>Deletes notes under their ETags; false for one that was not there any more (claimed or renewed).</summary>
-    public async Task<bool> Remove(IEnumerable<Entry> entries, CancellationToken ct)
+    /// <summary>Deletes notes under their ETags (one not there any more, claimed or renewed, is left as it is).</summary>
+    public async Task Remove(IEnumerable<Entry> entries, CancellationToken ct)
     {
         var table = await tables.PendingBlobs();
-        var all = true;
-        foreach (var entry in entries)
-        {
-            try
-            {
-                await table.DeleteEntityAsync(entry.Space, entry.FileId, entry.ETag, ct);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-            {
-                all = false;
-            }
-        }
-        return all;
+        foreach (var entry in entries) await Claim(table, entry, ct);
     }
 
     /// <summary>
-    /// For each note older than the orphan age: a blob some file row holds is left alone; a blob that is not there yet
-    /// is left to its upload (for a day); else the note is claimed and the blob deleted.
+    /// For each note older than the orphan age: a blob some file row holds is left alone (an upload's note just goes; a
+    /// deletion's waits, as the deletion may still commit); a blob that is not there yet is left to its upload (for a
+    /// day); else the note is claimed and the blob deleted.
     /// </summary>
     public async Task<IReadOnlyList<string>> Sweep(CancellationToken ct)
     {
@@ -81,14 +72,17 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         var now = DateTimeOffset.UtcNow;
         var cutoff = now - options.Value.OrphanAge;
         int seen = 0, deleted = 0, kept = 0;
+        async Task<bool> Held(Entry entry) =>
+            (await cases.GetEntityIfExistsAsync<TableEntity>(entry.Space, FileRows.ItemKey(entry.CaseId, entry.FileId), ["PartitionKey"], ct)).HasValue;
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"NotedAt le {cutoff}"), cancellationToken: ct))
         {
             seen++;
             var entry = new Entry(row.PartitionKey, row.GetString("CaseId"), row.RowKey, row.ETag);
-            var held = await cases.GetEntityIfExistsAsync<TableEntity>(entry.Space, FileRows.ItemKey(entry.CaseId, entry.FileId), ["PartitionKey"], ct);
-            if (held.HasValue)
+            var dayOld = row.GetDateTimeOffset("NotedAt") <= now - UnwrittenAge;
+            if (await Held(entry))
             {
-                await Remove([entry], ct); // committed: only the note was left
+                if (row.GetString("Kind") == Deletion && !dayOld) kept++; // the deletion may still commit
+                else await Remove([entry], ct);
                 continue;
             }
             var blob = await blobs.Block(FileBlobs.Name(entry.Space, entry.CaseId, entry.FileId), ct);
@@ -101,14 +95,35 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
             {
                 created = null;
             }
-            var abandoned = created is { } at ? at <= cutoff : row.GetDateTimeOffset("NotedAt") <= now - UnwrittenAge;
-            if (!abandoned || !await Remove([entry], ct))
+            if (created is { } at ? at > cutoff : !dayOld)
             {
-                kept++; // still being written, or renewed by its upload just now
+                kept++; // still being written
+                continue;
+            }
+            // Claimed under its ETag, so an upload that renewed its note meanwhile (412) keeps its blob. Gone already (404):
+            // the storage client retried our own claim, or the note's request settled it; the row decides.
+            var claim = await Claim(table, entry, ct);
+            if (claim == 412 || (claim == 404 && await Held(entry)))
+            {
+                kept++;
                 continue;
             }
             if (created is not null && await blob.DeleteIfExistsAsync(cancellationToken: ct)) deleted++;
         }
         return seen == 0 ? [] : [$"File blobs: {seen} pending, {deleted} orphan(s) deleted, {kept} left for the next run"];
+    }
+
+    /// <summary>Deletes a note under its ETag: 200, or the status that refused it (404 gone, 412 changed).</summary>
+    static async Task<int> Claim(TableClient table, Entry entry, CancellationToken ct)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(entry.Space, entry.FileId, entry.ETag, ct);
+            return 200;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return ex.Status;
+        }
     }
 }

@@ -47,7 +47,7 @@ public static class QueueAccount
     static readonly Azure.Storage.Queues.QueueClientOptions Options = new()
     {
         MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64,
-        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) },
+        Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(5) },
     };
 
     public static Azure.Storage.Queues.QueueServiceClient CreateQueueService(IConfiguration config)

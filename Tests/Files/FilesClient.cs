@@ -62,11 +62,11 @@ public static class FilesClient
             await client.GetStream().FlushAsync();
         }
 
-        /// <summary>The response's status line, e.g. "HTTP/1.1 200 OK".</summary>
-        public async Task<string> StatusLine()
+        /// <summary>The whole response (status line, headers, body); the request asked the server to close after it.</summary>
+        public async Task<string> Response()
         {
-            using var reader = new StreamReader(client.GetStream(), System.Text.Encoding.ASCII);
-            return await reader.ReadLineAsync() ?? "";
+            using var reader = new StreamReader(client.GetStream(), System.Text.Encoding.UTF8);
+            return await reader.ReadToEndAsync();
         }
 
         public void Dispose() => client.Dispose();
