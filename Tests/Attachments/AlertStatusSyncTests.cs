@@ -90,13 +90,7 @@ public sealed class AlertStatusSyncTests(AlertSyncFixture app) : IClassFixture<A
         Assert.Equal("q1", enabled["alerts"]![0]!["id"]!.GetValue<string>());
     }
 
-    async Task<int> PendingNotes()
-    {
-        var table = await app.App.Services.GetRequiredService<CasesTables>().AlertSync();
-        var count = 0;
-        await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"))) count++;
-        return count;
-    }
+    Task<int> PendingNotes() => app.RowsInSpace(t => t.AlertSync(), space);
 
     [Fact]
     public async Task A_status_change_the_queue_could_not_take_is_sent_by_the_timers_run()
@@ -167,9 +161,6 @@ public sealed class UnreachableQueueTests(UnreachableQueueFixture app) : IClassF
         var patched = await app.Patch(space, id, new { status = "in-progress" });
         Assert.Equal("in-progress", patched["status"]!.GetValue<string>());
 
-        var table = await app.App.Services.GetRequiredService<CasesTables>().AlertSync();
-        var notes = 0;
-        await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"))) notes++;
-        Assert.Equal(2, notes); // one per change, for the timer's run
+        Assert.Equal(2, await app.RowsInSpace(t => t.AlertSync(), space)); // one note per change, for the timer's run
     }
 }

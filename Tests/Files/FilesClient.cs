@@ -73,13 +73,7 @@ public static class FilesClient
     }
 
     /// <summary>Notes of blob work in flight in the space (Files/PendingBlobs.cs): none once every request is over.</summary>
-    public static async Task<int> PendingBlobNotes(this CasesAppFixture app, string space)
-    {
-        var table = await app.App.Services.GetRequiredService<CasesTables>().PendingBlobs();
-        var count = 0;
-        await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"))) count++;
-        return count;
-    }
+    public static Task<int> PendingBlobNotes(this CasesAppFixture app, string space) => app.RowsInSpace(t => t.PendingBlobs(), space);
 
     public static async Task<BlobProperties> BlobProperties(this CasesAppFixture app, string space, string caseId, string fileId)
     {

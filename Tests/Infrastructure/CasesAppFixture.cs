@@ -68,6 +68,15 @@ public class CasesAppFixture : IAsyncLifetime
 
     public async Task<TableClient> CasesTable() => await App.Services.GetRequiredService<CasesTables>().Cases();
 
+    /// <summary>How many rows one of the app's tables holds in a space (e.g. the outbox tables: none when all is settled).</summary>
+    public async Task<int> RowsInSpace(Func<CasesTables, Task<TableClient>> table, string space)
+    {
+        var client = await table(App.Services.GetRequiredService<CasesTables>());
+        var count = 0;
+        await foreach (var _ in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"), select: ["PartitionKey"])) count++;
+        return count;
+    }
+
     /// <summary>A fresh space, so tests sharing the fixture never see each other's cases.</summary>
     public static string NewSpace() => "s" + Guid.NewGuid().ToString("N")[..10];
 
