@@ -25,6 +25,9 @@ public class CasesAppFixture : IAsyncLifetime
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
+    /// <summary>For fixtures that change the host itself (e.g. Kestrel's limits).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder) { }
+
     /// <summary>False for a second instance over another fixture's tables.</summary>
     protected virtual bool OwnsTables => true;
 
@@ -46,6 +49,7 @@ public class CasesAppFixture : IAsyncLifetime
             foreach (var (key, value) in Settings) settings[key] = value;
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddSingleton<TimeProvider>(Clock);
+            Configure(builder);
         });
         await App.StartAsync();
         BaseAddress = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
