@@ -20,7 +20,7 @@ public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
     {
         var table = await tables.AlertSync();
         var note = new Note(space, caseId, $"{caseId}_{Guid.NewGuid():N}", time.GetUtcNow());
-        await table.AddEntityAsync(new TableEntity(space, note.RowKey) { ["CaseId"] = caseId, ["NotedAt"] = note.NotedAt }, ct);
+        await table.AddEntityAsync(Row(note, note.NotedAt), ct);
         return note;
     }
 
@@ -28,22 +28,14 @@ public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
     public async Task Keep(Note note, CancellationToken ct)
     {
         var table = await tables.AlertSync();
-        await table.UpsertEntityAsync(new TableEntity(note.Space, note.RowKey) { ["CaseId"] = note.CaseId, ["NotedAt"] = time.GetUtcNow() },
-            TableUpdateMode.Replace, ct);
+        await table.UpsertEntityAsync(Row(note, time.GetUtcNow()), TableUpdateMode.Replace, ct);
     }
 
-    public async Task Remove(Note note, CancellationToken ct)
-    {
-        var table = await tables.AlertSync();
-        try
-        {
-            await table.DeleteEntityAsync(note.Space, note.RowKey, note.ETag == default ? Azure.ETag.All : note.ETag, ct);
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            // Taken by the timer's run already; or (the run's copy) kept again by its request since it was read.
-        }
-    }
+    static TableEntity Row(Note note, DateTimeOffset notedAt) => new(note.Space, note.RowKey) { ["CaseId"] = note.CaseId, ["NotedAt"] = notedAt };
+
+    /// <summary>Deletes the note; the timer's run deletes only the copy it read (a note kept again since stays).</summary>
+    public async Task Remove(Note note, CancellationToken ct) =>
+        await TableDeletes.TryDelete(await tables.AlertSync(), note.Space, note.RowKey, note.ETag == default ? Azure.ETag.All : note.ETag, ct);
 
     /// <summary>Notes older than <paramref name="age"/>: their requests are over, so whatever they did not send is due.</summary>
     public async Task<List<Note>> Due(TimeSpan age, CancellationToken ct)

@@ -55,9 +55,9 @@ public static partial class AttachmentsApi
         }
 
         // Alerts not yet on the case, in transaction-sized parts: each part is committed with its index rows and counters.
-        // A syncing case publishes its status for them: noted first, so that it cannot be lost (see AlertStatusSync).
-        var syncing = CaseRequests.IsCaseId(caseId) && (await cases.Get(space, caseId, ct))?.Record.Case.Settings.SyncAlerts == true;
-        var note = await alertSync.Expect(space, caseId, syncing, ct);
+        // A syncing case publishes its status for them: noted before the first part commits, from the case that part reads,
+        // so that it cannot be lost (see AlertStatusSync).
+        AlertSyncOutbox.Note? note = null;
         var more = true;
         var added = new List<(string, string)>();
         do
@@ -70,7 +70,9 @@ public static partial class AttachmentsApi
                 var parts = AttachmentRules.Split(input, attached, current.Record.TotalAlerts);
                 more = parts.Count > 1;
                 part = parts.FirstOrDefault();
-                return part is null ? null : await PlanAdd(store, space, current, part, user, now, ct);
+                if (part is null) return null;
+                note ??= await alertSync.Expect(space, caseId, current.Record.Case.Settings.SyncAlerts, ct);
+                return await PlanAdd(store, space, current, part, user, now, ct);
             }, ct);
             if (part is not null)
                 added.AddRange(part.Fields["alertId"]!.AsArray().Zip(part.Fields["index"]!.AsArray(), (a, i) => (a!.GetValue<string>(), i!.GetValue<string>())));

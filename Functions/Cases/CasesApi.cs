@@ -92,7 +92,7 @@ public static class CasesApi
             var committed = await Commit(store, space, current, patches[i], change, user, now,
                 customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
             // After a queue failure, the rest of the batch leaves its messages to the timer's run rather than wait again.
-            if (!await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note, send: queueAnswers) && note is not null) queueAnswers = false;
+            queueAnswers = await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note, send: queueAnswers);
             results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);

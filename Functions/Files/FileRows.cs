@@ -31,6 +31,10 @@ public static class FileRows
     public static string HashRangePrefix(string hex) => $"{HashPrefix}{hex.ToLowerInvariant()}_";
     public static string HashKey(string hex, string fileId) => HashRangePrefix(hex) + fileId;
 
+    /// <summary>Whether the file's row is there: a point read of its key alone.</summary>
+    public static async Task<bool> Exists(TableClient cases, string space, string caseId, string fileId, CancellationToken ct) =>
+        (await cases.GetEntityIfExistsAsync<TableEntity>(space, ItemKey(caseId, fileId), ["PartitionKey"], ct)).HasValue;
+
     public static IEnumerable<string> HashKeys(CaseFile file) =>
         [HashKey(file.Md5, file.Id), HashKey(file.Sha1, file.Id), HashKey(file.Sha256, file.Id)];
 

@@ -103,9 +103,12 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     static async Task<bool> NoneLeft(TableClient table, string space, string caseId, IReadOnlyList<CaseFile> files, CancellationToken ct)
     {
         foreach (var f in files)
-            if ((await table.GetEntityIfExistsAsync<TableEntity>(space, FileRows.ItemKey(caseId, f.Id), ["PartitionKey"], ct)).HasValue) return false;
+            if (await FileRows.Exists(table, space, caseId, f.Id, ct)) return false;
         return true;
     }
+
+    public async Task<bool> Exists(string space, string caseId, string fileId, CancellationToken ct) =>
+        await FileRows.Exists(await tables.Cases(), space, caseId, fileId, ct);
 
     static TableTransactionAction Counters(string space, string caseId, CaseCounters counters, int totalFiles, int newActions) =>
         new(TableTransactionActionType.UpdateMerge,

@@ -139,7 +139,7 @@ public static partial class FilesApi
     {
         try
         {
-            return await store.Get(space, file.CaseId, file.Id, CancellationToken.None) is not null;
+            return await store.Exists(space, file.CaseId, file.Id, CancellationToken.None);
         }
         catch (Exception)
         {

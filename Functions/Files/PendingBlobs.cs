@@ -29,7 +29,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         var table = await tables.PendingBlobs();
         var now = DateTimeOffset.UtcNow; // real time, like the blobs' own times the sweep compares with (tests fake the app's clock)
         var rows = fileIds.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-            new TableEntity(space, id) { ["CaseId"] = caseId, ["Kind"] = kind, ["NotedAt"] = now })).ToList();
+            Row(space, caseId, id, kind, now))).ToList();
         var results = (await table.SubmitTransactionAsync(rows, ct)).Value;
         return fileIds.Select((id, i) => new Entry(space, caseId, id, results[i].Headers.ETag ?? ETag.All)).ToList();
     }
@@ -43,7 +43,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         var table = await tables.PendingBlobs();
         try
         {
-            var row = new TableEntity(entry.Space, entry.FileId) { ["CaseId"] = entry.CaseId, ["Kind"] = Upload, ["NotedAt"] = DateTimeOffset.UtcNow };
+            var row = Row(entry.Space, entry.CaseId, entry.FileId, Upload, DateTimeOffset.UtcNow);
             var response = await table.UpdateEntityAsync(row, entry.ETag, TableUpdateMode.Replace, ct);
             return entry with { ETag = response.Headers.ETag ?? ETag.All };
         }
@@ -72,8 +72,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         var now = DateTimeOffset.UtcNow;
         var cutoff = now - options.Value.OrphanAge;
         int seen = 0, deleted = 0, kept = 0;
-        async Task<bool> Held(Entry entry) =>
-            (await cases.GetEntityIfExistsAsync<TableEntity>(entry.Space, FileRows.ItemKey(entry.CaseId, entry.FileId), ["PartitionKey"], ct)).HasValue;
+        Task<bool> Held(Entry entry) => FileRows.Exists(cases, entry.Space, entry.CaseId, entry.FileId, ct);
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"NotedAt le {cutoff}"), cancellationToken: ct))
         {
             seen++;
@@ -113,17 +112,9 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         return seen == 0 ? [] : [$"File blobs: {seen} pending, {deleted} orphan(s) deleted, {kept} left for the next run"];
     }
 
-    /// <summary>Deletes a note under its ETag: 200, or the status that refused it (404 gone, 412 changed).</summary>
-    static async Task<int> Claim(TableClient table, Entry entry, CancellationToken ct)
-    {
-        try
-        {
-            await table.DeleteEntityAsync(entry.Space, entry.FileId, entry.ETag, ct);
-            return 200;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            return ex.Status;
-        }
-    }
+    static Task<int> Claim(TableClient table, Entry entry, CancellationToken ct) =>
+        TableDeletes.TryDelete(table, entry.Space, entry.FileId, entry.ETag, ct);
+
+    static TableEntity Row(string space, string caseId, string fileId, string kind, DateTimeOffset notedAt) =>
+        new(space, fileId) { ["CaseId"] = caseId, ["Kind"] = kind, ["NotedAt"] = notedAt };
 }

@@ -25,6 +25,23 @@ public static class TableDeletes
         }
     }
 
+    /// <summary>
+    /// Deletes one row if it is still as read (<paramref name="etag"/>; <see cref="ETag.All"/> for any): 200, or the
+    /// status that refused it (404 gone, 412 changed since), neither of which is an error for a caller settling a note.
+    /// </summary>
+    public static async Task<int> TryDelete(TableClient table, string partition, string rowKey, ETag etag, CancellationToken ct)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partition, rowKey, etag, ct);
+            return 200;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return ex.Status;
+        }
+    }
+
     /// <summary>Deletes every row of <paramref name="partition"/> the filter matches, a page of keys at a time.</summary>
     public static async Task DeleteMatching(TableClient table, string partition, string filter, CancellationToken ct)
     {
