@@ -18,6 +18,9 @@ namespace Cases.Functions.Attachments;
 /// <item><c>alert_{escapedAlertId}_{caseId}</c>: the alert index, one row per alert and case holding it (columns <c>CaseId</c>,
 /// <c>AttachmentId</c>, <c>Index</c>), written and removed in the same transaction as the attachment. It is outside the case's
 /// <c>item_</c> prefix, so the case purge removes it explicitly (<see cref="AlertIndex.Purge"/>).</item>
+/// <item><c>attcase_{attachmentId}</c>: which case holds an attachment (column <c>CaseId</c>), so a request naming it
+/// under another case is told so, as Kibana does; added and removed with the attachment (those written before it
+/// existed have none: <see cref="Attachment.Indexed"/>).</item>
 /// </list>
 /// The case row's <c>TotalComment</c> and <c>TotalAlerts</c> columns are the counters; they move with every attachment change,
 /// in the same transaction, conditional on the case row's ETag, and never touch <c>Version</c>.
@@ -31,6 +34,11 @@ public static class AttachmentRows
     /// <summary>Every index row of one alert starts with this; the escaped id never contains '_', so prefixes cannot overlap.</summary>
     public static string AlertIndexPrefix(string alertId) => "alert_" + Escape(alertId) + "_";
     public static string AlertIndexKey(string alertId, string caseId) => AlertIndexPrefix(alertId) + caseId;
+
+    public static string CaseIndexKey(string attachmentId) => "attcase_" + attachmentId;
+
+    public static TableEntity CaseIndexEntity(string space, Attachment a) =>
+        new(space, CaseIndexKey(a.Id)) { ["CaseId"] = a.CaseId };
 
     public static TableEntity ToEntity(string space, Attachment a)
     {

@@ -5,6 +5,7 @@ using Cases.Domain.Cases;
 using Cases.Domain.Observables;
 using Cases.Domain.UserActions;
 using Cases.Functions.Cases;
+using Cases.Functions.Files;
 using Cases.Functions.Hosting;
 using Cases.Functions.Storage;
 
@@ -19,13 +20,38 @@ public sealed record StoredAttachment(Attachment Attachment, ETag ETag);
 public sealed record AttachmentChange(CaseRecord Next, IReadOnlyList<UserAction> Actions, IReadOnlyList<TableTransactionAction> Rows);
 
 /// <summary>Reads attachments and commits attachment changes together with the case counters and user actions.</summary>
-public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
+public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes, FileStore files)
 {
+    public FileStore Files => files;
+
+    /// <summary>
+    /// Every attachment of a case, oldest first, as Kibana lists them: the attachment rows and the case's files (each an
+    /// external reference of type <c>.files</c>, see <see cref="FileAttachment"/>).
+    /// </summary>
+    public async Task<List<Attachment>> ListAll(string space, string caseId, CancellationToken ct)
+    {
+        var rows = List(space, caseId, ct);
+        var stored = files.ListCase(space, caseId, ct);
+        await Task.WhenAll(rows, stored);
+        return rows.Result.Select(a => a.Attachment).Concat(stored.Result.Select(FileAttachment.AsAttachment))
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Sequence).ToList();
+    }
+
     public async Task<StoredAttachment?> Get(string space, string caseId, string id, CancellationToken ct)
     {
         var table = await tables.Cases();
         var response = await table.GetEntityIfExistsAsync<TableEntity>(space, AttachmentRows.AttachmentKey(caseId, id), cancellationToken: ct);
         return response.HasValue ? new StoredAttachment(AttachmentRows.FromEntity(response.Value!), response.Value!.ETag) : null;
+    }
+
+    /// <summary>The other case of this space that holds an attachment or file with this id, if one does.</summary>
+    public async Task<string?> OtherCaseHolding(string space, string caseId, string id, CancellationToken ct)
+    {
+        var table = await tables.Cases();
+        var index = await table.GetEntityIfExistsAsync<TableEntity>(space, AttachmentRows.CaseIndexKey(id), ["CaseId"], ct);
+        if (index.HasValue && index.Value!.GetString("CaseId") is { } holder && holder != caseId && await Get(space, holder, id, ct) is not null)
+            return holder;
+        return await files.CaseOf(space, id, ct) is { } fileCase && fileCase != caseId ? fileCase : null;
     }
 
     /// <summary>A case's attachments (optionally of one type), oldest first.</summary>

@@ -58,6 +58,9 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         }
     }
 
+    /// <summary>Files one <see cref="Detach"/> can remove: each costs six operations (two rows, three hash rows, its action) of 100.</summary>
+    public const int DetachPerTransaction = 16;
+
     /// <summary>Removes files of one case and records one action each, all or nothing; the blobs go after the commit.</summary>
     public async Task Detach(string space, string caseId, IReadOnlyList<CaseFile> files, IReadOnlyList<UserAction> actions, CancellationToken ct)
     {
@@ -112,7 +115,13 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
 
     static TableTransactionAction Counters(string space, string caseId, CaseCounters counters, int totalFiles, int newActions) =>
         new(TableTransactionActionType.UpdateMerge,
-            new TableEntity(space, CaseRows.CaseKey(caseId)) { ["TotalFiles"] = totalFiles, ["Actions"] = counters.Actions + newActions },
+            new TableEntity(space, CaseRows.CaseKey(caseId))
+            {
+                ["TotalFiles"] = totalFiles,
+                ["Actions"] = counters.Actions + newActions,
+                // A file is one of the case's attachments: reading the case must look for them.
+                ["HasAttachments"] = true,
+            },
             counters.ETag);
 
     static async Task<bool> TrySubmit(TableClient table, List<TableTransactionAction> batch, int attempt, CancellationToken ct)
@@ -136,6 +145,15 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     {
         if (counters.Actions + adding > CaseLimits.UserActionsPerCaseMax)
             throw CasesException.BadRequest($"The case with case id {caseId} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
+    }
+
+    /// <summary>The case holding a file of the space (from its space-level row), if the file exists.</summary>
+    public async Task<string?> CaseOf(string space, string fileId, CancellationToken ct)
+    {
+        if (!Guid.TryParse(fileId, out _)) return null;
+        var table = await tables.Cases();
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(space, FileRows.SpaceKey(fileId), ["CaseId"], ct);
+        return row.HasValue ? row.Value!.GetString("CaseId") : null;
     }
 
     public async Task<CaseFile?> Get(string space, string caseId, string fileId, CancellationToken ct)

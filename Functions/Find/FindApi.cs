@@ -29,6 +29,7 @@ public static class FindApi
     static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseIndex index, CaseStore store, TimeProvider time, CancellationToken ct)
     {
         var space = Space.Of(http);
+        QueryValues.RejectUnknown(http.Request.Query, FindQueryParser.Keys);
         var query = FindQueryParser.Parse(http.Request.Query, time.Now());
         if (query.Search is { } search && long.TryParse(search.Trim().TrimStart('#'), out var number) && number > 0
             && await store.GetByNumber(space, number, ct) is { } numbered)

@@ -8,6 +8,13 @@ namespace Cases.Functions.Find;
 /// <summary>The query string of <c>_find</c>, checked with Kibana's rules and messages.</summary>
 public static class FindQueryParser
 {
+    /// <summary>The parameters of Kibana's <c>_find</c> (plus our <c>searchAfter</c>); any other is refused.</summary>
+    public static readonly string[] Keys =
+    [
+        "tags", "status", "severity", "assignees", "reporters", "defaultSearchOperator", "from", "owner", "page", "perPage",
+        "search", "searchFields", "rootSearchFields", "sortField", "sortOrder", "to", "category", "customFields", "searchAfter",
+    ];
+
     public static CaseFindQuery Parse(IQueryCollection q, DateTimeOffset now)
     {
         var (page, perPage) = QueryValues.Paging(q);

@@ -28,6 +28,12 @@ public static class CasesApp
 
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .Validate(o => StorageOptions.IsValidPrefix(o.TablePrefix), StorageOptions.PrefixRule).ValidateOnStart();
+        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
+        {
+            Timeout = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.RequestTimeout ?? new StorageOptions().RequestTimeout,
+            TimeoutStatusCode = 503,
+            WriteTimeoutResponse = context => ErrorHandling.Write(context, 503, StorageFailures.TimeoutMessage),
+        });
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
             .Validate(o => o.LocalUser is null || !string.IsNullOrWhiteSpace(o.LocalUser.Username), "Cases:Identity:LocalUser:Username must not be empty.")
             .ValidateOnStart();
@@ -62,6 +68,7 @@ public static class CasesApp
 
         var app = builder.Build();
         app.UseKibanaErrors();
+        app.UseRequestTimeouts(); // inside the error handler, so a timed-out request still gets Kibana's body
         // The Functions host waits for any answer on GET / before forwarding traffic; it is also the liveness probe.
         app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription();
         app.MapOpenApi("/api/openapi.json");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Cases.Domain.Errors;
+using Cases.Functions.Storage;
 
 namespace Cases.Functions.Hosting;
 
@@ -31,15 +32,10 @@ public static partial class ErrorHandling
             {
                 // The client went away; nobody is left to answer.
             }
-            catch (RequestFailedException ex) when (ex.Status is 0 or >= 500)
+            catch (Exception ex) when (StorageFailures.IsUnavailable(ex, context.RequestAborted.IsCancellationRequested))
             {
-                LogStorageUnavailable(logger, ex.Status, ex.ErrorCode);
-                await Write(context, 503, "The storage service is unavailable; try again shortly.");
-            }
-            catch (Exception ex) when (ex is HttpRequestException or AggregateException { InnerException: HttpRequestException })
-            {
-                LogStorageUnreachable(logger, ex);
-                await Write(context, 503, "The storage service is unavailable; try again shortly.");
+                LogStorageUnavailable(logger, ex, context.Request.Method, context.Request.Path);
+                await Write(context, 503, StorageFailures.Message);
             }
             catch (Exception ex)
             {
@@ -59,15 +55,14 @@ public static partial class ErrorHandling
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
+        // Every 503 (storage down or slow, a case changed by too many requests at once) is worth retrying.
+        if (status == 503) context.Response.Headers.RetryAfter = StorageFailures.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await JsonSerializer.SerializeAsync(context.Response.Body, ErrorBody.For(status, message), CasesJsonContext.Default.ErrorBody);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     static partial void LogUnhandled(ILogger logger, Exception ex, string method, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage answered {Status} ({ErrorCode})")]
-    static partial void LogStorageUnavailable(ILogger logger, int status, string? errorCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is unreachable")]
-    static partial void LogStorageUnreachable(ILogger logger, Exception ex);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable on {Method} {Path}")]
+    static partial void LogStorageUnavailable(ILogger logger, Exception ex, string method, string path);
 }

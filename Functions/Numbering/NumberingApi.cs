@@ -23,7 +23,7 @@ public static class NumberingApi
     /// that can reach the loopback port), so standalone there is no such route.
     /// </summary>
     public static void MapNumberingTimer(this IEndpointRouteBuilder app) =>
-        app.MapPost($"/{TimerFunction}", RunFromTimer).ExcludeFromDescription().WithMetadata(new TimerFunctionMetadata());
+        app.MapPost($"/{TimerFunction}", RunFromTimer).ExcludeFromDescription().DisableRequestTimeout().WithMetadata(new TimerFunctionMetadata());
 
     static async Task<Ok<CaseResponse>> GetByNumber(string number, HttpContext http, CaseStore store, CancellationToken ct)
     {
