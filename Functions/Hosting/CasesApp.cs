@@ -27,13 +27,16 @@ public static class CasesApp
         builder.Services.ConfigureHttpJsonOptions(o => CasesJsonContext.Configure(o.SerializerOptions));
 
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
-            .Validate(o => StorageOptions.IsValidPrefix(o.TablePrefix), StorageOptions.PrefixRule).ValidateOnStart();
-        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
-        {
-            Timeout = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.RequestTimeout ?? new StorageOptions().RequestTimeout,
-            TimeoutStatusCode = 503,
-            WriteTimeoutResponse = context => ErrorHandling.Write(context, 503, StorageFailures.TimeoutMessage),
-        });
+            .Validate(o => StorageOptions.IsValidPrefix(o.TablePrefix), StorageOptions.PrefixRule)
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Cases:Storage:RequestTimeout must be a positive time span (e.g. 00:01:00).").ValidateOnStart();
+        builder.Services.AddRequestTimeouts();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<StorageOptions>>((o, storage) => o.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
+            {
+                Timeout = storage.Value.RequestTimeout,
+                TimeoutStatusCode = 503,
+                WriteTimeoutResponse = context => ErrorHandling.Write(context, 503, StorageFailures.TimeoutMessage),
+            });
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
             .Validate(o => o.LocalUser is null || !string.IsNullOrWhiteSpace(o.LocalUser.Username), "Cases:Identity:LocalUser:Username must not be empty.")
             .ValidateOnStart();

@@ -25,12 +25,12 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     readonly EnsuredTable alertSync = new(service.GetTableClient(options.Value.TablePrefix + "alertsync"));
     readonly EnsuredTable pendingBlobs = new(service.GetTableClient(options.Value.TablePrefix + "pendingblobs"));
 
-    public Task<TableClient> Cases() => cases.Get();
-    public Task<TableClient> Numbering() => numbering.Get();
-    public Task<TableClient> Changes() => changes.Get();
-    public Task<TableClient> Views() => views.Get();
-    public Task<TableClient> AlertSync() => alertSync.Get();
-    public Task<TableClient> PendingBlobs() => pendingBlobs.Get();
+    public Task<TableClient> Cases(CancellationToken ct = default) => cases.Get(ct);
+    public Task<TableClient> Numbering(CancellationToken ct = default) => numbering.Get(ct);
+    public Task<TableClient> Changes(CancellationToken ct = default) => changes.Get(ct);
+    public Task<TableClient> Views(CancellationToken ct = default) => views.Get(ct);
+    public Task<TableClient> AlertSync(CancellationToken ct = default) => alertSync.Get(ct);
+    public Task<TableClient> PendingBlobs(CancellationToken ct = default) => pendingBlobs.Get(ct);
 
     public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name];
 
@@ -42,10 +42,11 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
 
         public string Name => table.Name;
 
-        public async Task<TableClient> Get()
+        /// <param name="ct">The caller's: a request that times out while storage hangs is not held here.</param>
+        public async Task<TableClient> Get(CancellationToken ct)
         {
             if (created) return table;
-            await gate.WaitAsync();
+            await gate.WaitAsync(ct);
             try
             {
                 if (!created)
@@ -53,7 +54,7 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
                     try
                     {
                         // Not CreateIfNotExistsAsync: it serializes its request by reflection, which Native AOT does not allow.
-                        await table.CreateAsync();
+                        await table.CreateAsync(ct);
                     }
                     catch (RequestFailedException ex) when (ex.Status == 409)
                     {

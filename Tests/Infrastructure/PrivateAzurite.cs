@@ -13,6 +13,7 @@ public sealed class PrivateAzurite : IAsyncDisposable
     readonly int blobPort = AppProcess.FreePort(), queuePort = AppProcess.FreePort(), tablePort = AppProcess.FreePort();
     readonly string location = Directory.CreateTempSubdirectory("azurite-").FullName;
     Process? process;
+    readonly System.Text.StringBuilder output = new();
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
@@ -30,18 +31,21 @@ public sealed class PrivateAzurite : IAsyncDisposable
                      "--blobPort", $"{blobPort}", "--queuePort", $"{queuePort}", "--tablePort", $"{tablePort}" })
             start.ArgumentList.Add(arg);
         process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Generous: on a loaded machine node takes its time to start.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!Answers(tablePort) || !Answers(blobPort) || !Answers(queuePort))
         {
-            if (process.HasExited) throw new InvalidOperationException("Azurite exited on start.");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Azurite did not answer within 30 s.");
+            if (process.HasExited) throw new InvalidOperationException("Azurite exited on start: " + Output);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Azurite did not answer within 90 s: " + Output);
             await Task.Delay(100);
         }
     }
+
+    string Output { get { lock (output) return output.ToString(); } }
 
     /// <summary>Stops Azurite the way a service stops (SIGTERM: it saves its data and closes its ports); killed if it lingers.</summary>
     public async Task Stop()
