@@ -27,6 +27,13 @@ public static class CaseRequestShape
         [".thehive"] = ["tlp"],
     };
 
+    /// <summary>Keys a type's fields may have but need not (Kibana added them later as optional).</summary>
+    static readonly Dictionary<string, string[]> OptionalFieldsByType = new()
+    {
+        [".servicenow"] = ["additionalFields"],
+        [".servicenow-sir"] = ["additionalFields"],
+    };
+
     static readonly string[] ConnectorKeys = ["id", "name", "type", "fields"];
     static readonly string[] SettingsKeys = ["syncAlerts", "extractObservables"];
     static readonly string[] CustomFieldKeys = ["key", "type", "value"];
@@ -64,7 +71,8 @@ public static class CaseRequestShape
         }
         if (fields is null) return; // Kibana allows null fields for every connector type
         if (fields is not JsonObject given) throw CasesException.InvalidValue($"{path},fields", fields.ToJsonString());
-        var unknown = given.Select(p => p.Key).Where(k => !keys.Contains(k)).ToArray();
+        var optional = OptionalFieldsByType.GetValueOrDefault(type, []);
+        var unknown = given.Select(p => p.Key).Where(k => !keys.Contains(k) && !optional.Contains(k)).ToArray();
         if (unknown.Length > 0) throw CasesException.BadRequest($"invalid keys \"{string.Join(',', unknown)}\"");
         foreach (var key in keys)
             if (!given.ContainsKey(key)) throw CasesException.InvalidValue($"{path},fields,{key}", null);
