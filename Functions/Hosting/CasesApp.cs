@@ -16,14 +16,11 @@ namespace Cases.Functions.Hosting;
 /// <summary>Builds the web app: the same one under the Functions host, standalone, in tests and in benchmarks.</summary>
 public static class CasesApp
 {
-    /// <summary>Kestrel's 30 MB default would refuse bodies the Functions host accepts (100 MB).</summary>
-    public const long MaxRequestBodyBytes = 104_857_600;
-
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         FunctionsHost.ConfigureUrls(builder);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.AddBodyLimits();
         builder.Services.ConfigureHttpJsonOptions(o => CasesJsonContext.Configure(o.SerializerOptions));
 
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
@@ -42,6 +39,7 @@ public static class CasesApp
         builder.Services.AddSingleton<FileStore>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseIndex>();
+        builder.Services.AddSearchAfterKey();
         builder.Services.AddSingleton<ChangeLog>();
         builder.Services.AddSingleton<ViewSnapshots>();
         builder.Services.AddSingleton<UserActionStore>();
