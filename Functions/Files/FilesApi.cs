@@ -234,7 +234,7 @@ public static partial class FilesApi
             http.Response.Headers.CacheControl = "no-store"; // the link expires; ask again
             return TypedResults.Redirect((await links.For(blob, file, ct)).AbsoluteUri);
         }
-        var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        var stream = new BlobRangeStream(blob, file.Size, BlobRangeStream.Requested(http.Request, file.Size));
         var headers = http.Response.Headers;
         if (!http.Request.Headers.ContainsKey(HeaderNames.Range))
             headers["Content-MD5"] = Convert.ToBase64String(Convert.FromHexString(file.Md5));
