@@ -262,7 +262,7 @@ public static partial class FilesApi
     }
 
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
-        (CaseRequests.IsCaseId(caseId) && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null)
+        (CaseRequests.IsCaseId(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A file blob of case {CaseId} is left to the timer's sweep")]

@@ -28,6 +28,7 @@ public class HostileInputTests(CasesAppFixture app) : IClassFixture<CasesAppFixt
         await (await app.Http.GetAsync(CasesAppFixture.Api(space, $"/cases/{caseId}%0A"))).Error(HttpStatusCode.NotFound, "not found");
         var commentId = (await app.AttachOk(space, caseId, AttachmentTestClient.UserComment("first")))["comments"]![0]!.Id();
         await (await app.Http.GetAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/comments/{commentId}%0A"))).Error(HttpStatusCode.NotFound, "not found");
+        await (await app.Http.GetAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/files/{Guid.NewGuid()}%0A"))).Error(HttpStatusCode.NotFound, "not found");
 
         var configure = new JsonObject
         {
