@@ -20,6 +20,10 @@ public static class RequestJson
     {
         var limit = Limit(request.HttpContext);
         if (request.ContentLength > limit) throw BodyLimits.TooLarge(limit);
+        // A route allowed more than the server's default (JsonBodyLimit) raises the server's limit for this request.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server
+            && server.MaxRequestBodySize < limit)
+            server.MaxRequestBodySize = limit;
         using var body = new MemoryStream((int)Math.Min(request.ContentLength ?? 16_384, limit));
         var chunk = new byte[16_384];
         int read;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Cases.Tests.Files;
+using Xunit.Abstractions;
 using Cases.Tests.Infrastructure;
 
 namespace Cases.Tests.Hardening;
@@ -27,7 +28,7 @@ public sealed class CountedBlobsFixture : CasesAppFixture
 }
 
 /// <summary>Standalone downloads stream with small buffers; a range fetches what it asks, not a 4 MiB block.</summary>
-public class DownloadBufferTests(CountedBlobsFixture app) : IClassFixture<CountedBlobsFixture>
+public class DownloadBufferTests(CountedBlobsFixture app, ITestOutputHelper output) : IClassFixture<CountedBlobsFixture>
 {
     [Fact]
     public async Task A_one_byte_range_fetches_about_one_byte_from_storage()
@@ -46,6 +47,7 @@ public class DownloadBufferTests(CountedBlobsFixture app) : IClassFixture<Counte
             using var response = await app.Http.SendAsync(request);
             Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
             Assert.Equal(bytes.AsSpan(first, length).ToArray(), await response.Content.ReadAsByteArrayAsync());
+            output.WriteLine($"{range}: {app.Relay.BytesFromStorage:N0} bytes from storage");
             // Headers of a storage response are under 2 KB; the old 4 MiB read-ahead fetched the whole block.
             Assert.True(app.Relay.BytesFromStorage < 4_096 + length, $"{range}: {app.Relay.BytesFromStorage:N0} bytes from storage");
         }
@@ -61,7 +63,7 @@ public class DownloadBufferTests(CountedBlobsFixture app) : IClassFixture<Counte
 /// kernel holds, are not the app's memory; a 4 MiB read-ahead block per reader was).
 /// </summary>
 [Collection(nameof(AloneCollection))]
-public class SlowReaderTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
+public class SlowReaderTests(CasesAppFixture app, ITestOutputHelper output) : IClassFixture<CasesAppFixture>
 {
     [Fact]
     public async Task Ten_slow_readers_of_a_large_file_cost_the_app_little_memory()
@@ -91,6 +93,7 @@ public class SlowReaderTests(CasesAppFixture app) : IClassFixture<CasesAppFixtur
             }
             await Task.Delay(1000); // whatever is going to be read ahead is read by now
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            output.WriteLine($"{Readers} slow readers: {allocated:N0} bytes allocated");
             Assert.True(allocated < 16L * 1024 * 1024, $"{Readers} slow readers made the app allocate {allocated:N0} bytes");
         }
         finally
