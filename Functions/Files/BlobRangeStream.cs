@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Cases.Functions.Files;
@@ -31,7 +32,9 @@ public sealed class BlobRangeStream(BlockBlobClient blob, long length, (long Fro
     /// <summary>The single range a request asks for, clamped to the file; null for none, several or one that cannot be met.</summary>
     public static (long From, long To)? Requested(HttpRequest request, long length)
     {
-        if (!RangeHeaderValue.TryParse(request.Headers.Range.ToString(), out var header) || header.Ranges.Count != 1 || length == 0) return null;
+        if (!RangeHeaderValue.TryParse(request.Headers.Range.ToString(), out var header) || header.Ranges.Count != 1 || length == 0
+            || !StringSegment.Equals(header.Unit, "bytes", StringComparison.OrdinalIgnoreCase))
+            return null;
         var range = header.Ranges.First();
         (long From, long To) wanted = range switch
         {

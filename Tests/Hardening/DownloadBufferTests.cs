@@ -102,3 +102,33 @@ public class SlowReaderTests(CasesAppFixture app, ITestOutputHelper output) : IC
         }
     }
 }
+
+/// <summary>Which part of a file a Range header asks for, so that exactly that part is fetched.</summary>
+public class RequestedRangeTests
+{
+    [Theory]
+    [InlineData("bytes=0-0", 0L, 0L)]
+    [InlineData("bytes=50-1000", 50L, 99L)]
+    [InlineData("bytes=90-", 90L, 99L)]
+    [InlineData("bytes=-10", 90L, 99L)]
+    [InlineData("bytes=-500", 0L, 99L)]
+    public void A_single_satisfiable_range_is_clamped_to_the_file(string header, long from, long to)
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Request.Headers.Range = header;
+        Assert.Equal((from, to), global::Cases.Functions.Files.BlobRangeStream.Requested(http.Request, 100));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("bytes=0-1,5-6")]
+    [InlineData("bytes=200-")]
+    [InlineData("bytes=5-2")]
+    [InlineData("items=0-1")]
+    public void None_several_or_unsatisfiable_ranges_fetch_from_where_the_response_reads(string header)
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        if (header.Length > 0) http.Request.Headers.Range = header;
+        Assert.Null(global::Cases.Functions.Files.BlobRangeStream.Requested(http.Request, 100));
+    }
+}
