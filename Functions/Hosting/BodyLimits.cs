@@ -24,14 +24,12 @@ public sealed class BodyLimits
 
 public static class BodyLimitsRegistration
 {
-    /// <summary>The options, and the same limit as the server's default (routes that take more raise it per request).</summary>
-    public static void AddBodyLimits(this WebApplicationBuilder builder)
+    public static IServiceCollection AddBodyLimits(this IServiceCollection services)
     {
-        builder.Services.AddOptions<BodyLimits>().BindConfiguration(BodyLimits.Section)
+        services.AddOptions<BodyLimits>().BindConfiguration(BodyLimits.Section)
             .Validate(o => o.MaxJsonBodyBytes is >= 65_536 and <= 104_857_600, "Cases:Requests:MaxJsonBodyBytes must be 65536 to 104857600.")
             .ValidateOnStart();
-        var limit = BodyLimits.MaxJsonBytes(builder.Configuration);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limit);
+        return services;
     }
 }
 
