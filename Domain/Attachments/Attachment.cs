@@ -81,6 +81,10 @@ public static class AttachmentLimits
     public const int IdMax = 512;
     /// <summary>Kibana's MAX_PERSISTABLE_STATE_AND_EXTERNAL_REFERENCES: persistable-state and external-reference attachments (not files) per case.</summary>
     public const int ReferencesPerCase = 100;
+    /// <summary>One alert's <c>ecs</c> as JSON (default escaping, the most it can take to store): 90 of them fit a 1 MiB row.</summary>
+    public const int EcsJsonMax = 4_096;
+    /// <summary>Values of one <c>ecs</c> field (an array): more than a case's 50 observables is never useful.</summary>
+    public const int EcsValuesMax = 50;
 }
 
 /// <summary>How Kibana refers to a case file from its attachment: an external reference of this type to a <c>file</c> saved object.</summary>

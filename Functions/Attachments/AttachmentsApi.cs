@@ -41,6 +41,7 @@ public static partial class AttachmentsApi
     {
         var space = Space.Of(http);
         var input = AttachmentValidation.Validate(await RequestJson.ReadObject(http.Request, ct));
+        AttachmentRows.CheckAlertIds(input);
         var user = identity.Of(http);
         var now = time.Now();
         CaseRecord record;
@@ -120,6 +121,7 @@ public static partial class AttachmentsApi
         var space = Space.Of(http);
         var body = await RequestJson.ReadObject(http.Request, ct);
         var input = AttachmentValidation.Validate(body, "id", "version");
+        AttachmentRows.CheckAlertIds(input);
         var id = RequiredText(body, "id");
         var version = RequiredText(body, "version");
         var user = identity.Of(http);
@@ -329,7 +331,7 @@ public static partial class AttachmentsApi
             ? CasesException.NotFound($"This comment {id} does not exist in {caseId}.")
             : CasesException.NotFound($"Saved object [cases-comments/{id}] not found");
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,64}\z")]
     private static partial Regex IdShape();
 
     internal static bool IsId(string id) => IdShape().IsMatch(id);

@@ -15,7 +15,7 @@ public static class FindQueryParser
         "search", "searchFields", "rootSearchFields", "sortField", "sortOrder", "to", "category", "customFields", "searchAfter",
     ];
 
-    public static CaseFindQuery Parse(IQueryCollection q, DateTimeOffset now)
+    public static CaseFindQuery Parse(IQueryCollection q, DateTimeOffset now, SearchAfterKey tokenKey)
     {
         var (page, perPage) = QueryValues.Paging(q);
         var sortField = QueryValues.Single(q, "sortField") ?? "createdAt";
@@ -41,7 +41,7 @@ public static class FindQueryParser
             Descending = QueryValues.Descending(q, fallback: true),
             Page = page,
             PerPage = perPage,
-            SearchAfter = QueryValues.Single(q, "searchAfter") is { } token ? ContinuationToken.Parse(token, sortField, q) : null,
+            SearchAfter = QueryValues.Single(q, "searchAfter") is { } token ? ContinuationToken.Parse(token, sortField, q, tokenKey) : null,
             CustomFields = CustomFieldFilter(q),
         };
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Cases.Domain.Errors;
 using Cases.Functions.Storage;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -54,6 +55,12 @@ public static partial class ErrorHandling
             LogTimedOut(logger, ex, context.Request.Method, context.Request.Path);
             await Write(context, 503, StorageFailures.TimeoutMessage);
         }
+        catch (RequestFailedException ex) when (ex.ErrorCode is "RequestBodyTooLarge" or "EntityTooLarge" or "PropertyValueTooLarge" or "KeyValueTooLarge")
+        {
+            // A limit of ours let through more than storage takes: still the request's size, not a server fault.
+            LogStorageRefusedSize(logger, ex.ErrorCode);
+            await Write(context, ex.ErrorCode == "KeyValueTooLarge" ? 400 : 413, "The request holds a value too large to store.");
+        }
         catch (Exception ex) when (StorageFailures.IsUnavailable(ex, clientGone.IsCancellationRequested))
         {
             LogStorageUnavailable(logger, ex, context.Request.Method, context.Request.Path);
@@ -99,4 +106,7 @@ public static partial class ErrorHandling
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timed out on {Method} {Path}")]
     static partial void LogTimedOut(ILogger logger, Exception ex, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage refused a value as too large ({ErrorCode})")]
+    static partial void LogStorageRefusedSize(ILogger logger, string? errorCode);
 }

@@ -60,6 +60,10 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
                     {
                         // Exists already, or was created concurrently by another instance: fine.
                     }
+                    catch (RequestFailedException ex) when (ex.Status == 403)
+                    {
+                        // An identity whose role is scoped to its tables cannot create one: it uses those provisioned (infra/main.bicep).
+                    }
                     created = true;
                 }
                 return table;
