@@ -1,11 +1,13 @@
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
+using Cases.Functions.Connectors;
 using Cases.Functions.Files;
 using Cases.Functions.Find;
 using Cases.Functions.Health;
 using Cases.Functions.Identity;
 using Cases.Functions.Metrics;
 using Cases.Functions.Numbering;
+using Cases.Functions.Outbound;
 using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
@@ -56,6 +58,8 @@ public static class CasesApp
         builder.Services.AddSingleton<AlertSyncOutbox>();
         builder.Services.AddSingleton<AlertStatusSync>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOutbound();
+        builder.Services.AddConnectors();
         NumberingSchedule.Register(builder);
         builder.Services.AddOpenApi();
         customize?.Invoke(builder);
@@ -78,6 +82,8 @@ public static class CasesApp
             api.MapFindApi();
             api.MapConfigurationApi();
             api.MapFilesApi();
+            api.MapConnectorsApi();
+            api.MapPushApi();
         });
         return app;
     }
