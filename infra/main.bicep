@@ -69,6 +69,13 @@ param logRetentionInDays int = 30
 @maxValue(365)
 param blobSoftDeleteDays int = 7
 
+@description('Hosts connectors may call (Cases__Connectors__AllowedHosts): comma-separated host names or IP addresses, * for any. Empty (the default) allows none until an operator decides.')
+param connectorAllowedHosts string = ''
+
+@description('Optional: the 256-bit key that encrypts connector secrets, in base64 (openssl rand -base64 32), stored as a Key Vault secret. Pass it once; empty leaves the secret as it is (set it yourself with az keyvault secret set). Never change it while connectors exist: their secrets could no longer be read.')
+@secure()
+param connectorSecretsKey string = ''
+
 @description('Tags added to every resource.')
 param tags object = {}
 
@@ -87,6 +94,8 @@ var deploymentContainerName = 'app-package'
 var caseFilesContainerName = 'case-files'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
+var keyVaultName = take('kv-${appName}${environmentName}${suffix}', 24)
+var secretsKeyName = 'cases-secrets-key'
 
 // No anonymous user: Cases__Identity__LocalUserEnabled=false, so requests without a trusted principal get 401.
 var localUserSettings = empty(anonymousUserName)
@@ -103,6 +112,7 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0565c8e0cf1d'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -192,14 +202,45 @@ resource casesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023
   name: casesTableName
 }
 
-// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight
-// (README, "Storage layout").
+// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight,
+// connectors (README, "Storage layout").
 resource helperTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
-  for name in ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs']: {
+  for name in ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs', 'connectors']: {
     parent: tableService
     name: '${tablePrefix}${name}'
   }
 ]
+
+// ---------------------------------------------------------------------------------------------------------------
+// Key Vault: the key that encrypts connector secrets at rest (docs/connectors.md). RBAC only (no access policies),
+// soft delete with purge protection, so the key cannot be lost by accident.
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: keyVaultName
+  location: location
+  tags: allTags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource secretsKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(connectorSecretsKey)) {
+  parent: vault
+  name: secretsKeyName
+  properties: {
+    value: connectorSecretsKey
+    contentType: 'base64 AES-256 key'
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Monitoring: Log Analytics workspace and a workspace-based Application Insights that accepts Entra ID auth only.
@@ -275,6 +316,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'Cases__Storage__TablePrefix', value: tablePrefix }
         { name: 'Cases__Identity__TrustClientPrincipal', value: string(trustClientPrincipal) }
+        // Connectors: the hosts they may call, and the Key Vault secret holding the key of their secrets.
+        { name: 'Cases__Connectors__AllowedHosts', value: connectorAllowedHosts }
+        { name: 'Cases__Secrets__KeyVaultUri', value: vault.properties.vaultUri }
+        { name: 'Cases__Secrets__KeyName', value: secretsKeyName }
+        { name: 'Cases__Secrets__ClientId', value: identity.properties.clientId }
         // AssignCaseNumbers' NCRONTAB schedule: its function.json reads %NUMBERING_SCHEDULE%, so it must exist.
         { name: 'NUMBERING_SCHEDULE', value: numberingSchedule }
         // Distinct per app, so two apps sharing an account never share the timer lock (see README).
@@ -312,6 +358,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     blobOwner
     queueContributor
     tableContributor
+    secretsUser
     deploymentContainer
   ]
 }
@@ -346,6 +393,17 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Read secrets (the connector secrets' key) of this one vault: not list, set or delete them, nor manage the vault.
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -390,6 +448,9 @@ output casesTableName string = casesTable.name
 
 @description('Blob container for case files.')
 output caseFilesContainerName string = caseFilesContainer.name
+
+@description('Key Vault holding the connector secrets\' key (secret cases-secrets-key).')
+output keyVaultName string = vault.name
 
 @description('Queue for alert status updates.')
 output alertStatusQueueName string = alertStatusQueue.name

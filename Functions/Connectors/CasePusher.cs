@@ -78,6 +78,9 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
     {
         var now = time.Now();
         var closes = (await settings.Get(space, current.Record.Case.Owner, ct))?.Configuration.ClosureType == "close-by-pushing";
+        // Closing a case that syncs alerts publishes their status: noted before the commit, so it cannot be lost.
+        var first = current.Record.Case;
+        var note = await alertSync.Expect(space, first.Id, closes && first.Status != CaseStatus.Closed && first.Settings.SyncAlerts, ct);
         for (var attempt = 1; ; attempt++)
         {
             var before = current.Record.Case;
@@ -93,7 +96,6 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
                 actions.Add(new(NewId(), before.Id, "update", "status", new JsonObject { ["status"] = CaseStatus.Closed }, now, user, before.Owner));
             }
             var record = current.Record with { Case = next, Version = current.Record.Version + 1 };
-            var note = await alertSync.Expect(space, before.Id, AlertStatusSync.Publishes(before, next), ct);
             if (await cases.TryUpdate(space, current, record, actions, ct, [PushRows.Finished(space, before.Id, connector.Id, incident, listedAt)]))
             {
                 await alertSync.CaseChanged(space, before, next, note);

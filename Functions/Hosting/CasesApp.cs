@@ -84,6 +84,7 @@ public static class CasesApp
             api.MapFilesApi();
             api.MapConnectorsApi();
             api.MapPushApi();
+            api.MapPushStatusApi();
         });
         return app;
     }

@@ -29,6 +29,12 @@ public sealed class PushTests(ConnectorsFixture app) : IClassFixture<ConnectorsF
     async Task<JsonArray> Actions(string space, string caseId, string type) =>
         (await (await app.Http.GetAsync(Api(space, $"/cases/{caseId}/user_actions/_find?types={type}"))).Json())["userActions"]!.AsArray();
 
+    async Task<bool> NeedsPush(string space, string caseId, string connectorId)
+    {
+        var status = await (await app.Http.GetAsync(Api(space, $"/cases/{caseId}/user_actions/_connectors"))).Json();
+        return status[connectorId]!["push"]!["needsToBePushed"]!.GetValue<bool>();
+    }
+
     [Fact]
     public async Task The_first_push_creates_a_Jira_issue_and_the_next_updates_it_sending_only_new_comments()
     {
@@ -66,10 +72,13 @@ public sealed class PushTests(ConnectorsFixture app) : IClassFixture<ConnectorsF
         Assert.Equal("push_to_service", pushed!["action"]!.GetValue<string>());
         Assert.Equal(issueId, pushed["payload"]!["externalService"]!["external_id"]!.GetValue<string>());
 
+        Assert.False(await NeedsPush(space, caseId, connector));
+
         // Edit the case, add a comment, push again: an update, and only the new comment.
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         await (await app.Http.PatchAsJsonAsync(Api(space, "/cases"), new { cases = new[] { new { id = caseId, version = first["version"]!.GetValue<string>(), title = "Contained login on web-01" } } })).Json();
         await Comment(space, caseId, "Password reset done.");
+        Assert.True(await NeedsPush(space, caseId, connector));
         var second = (await (await Push(space, caseId, connector)).Json()).AsObject();
         Assert.Single(jira.Where("POST", "/rest/api/2/issue"));
         var update = Assert.Single(jira.Where("PUT", $"/rest/api/2/issue/{issueId}"));
