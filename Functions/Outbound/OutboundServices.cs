@@ -15,6 +15,7 @@ public static class OutboundServices
             .Validate(o => o.IsValid(), OutboundOptions.Rule).ValidateOnStart();
         services.AddSingleton<AllowedHosts>();
         services.AddSingleton<SecretProtector>();
+        services.AddHostedService<SecretsKeyCheck>();
         services.AddTransient<AllowedHostsHandler>();
         return services;
     }
@@ -44,4 +45,16 @@ public static class OutboundServices
         });
         return builder;
     }
+}
+
+/// <summary>Creates the protector at start-up, so a malformed key setting stops the app with its message (Key Vault is read later, on first use).</summary>
+sealed class SecretsKeyCheck(SecretProtector protector) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        GC.KeepAlive(protector);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
