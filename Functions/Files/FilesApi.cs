@@ -232,7 +232,7 @@ public static partial class FilesApi
             http.Response.Headers.CacheControl = "no-store"; // the link expires; ask again
             return TypedResults.Redirect((await links.For(blob, file, ct)).AbsoluteUri);
         }
-        var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        var stream = new BlobRangeStream(blob, file.Size, BlobRangeStream.Requested(http.Request, file.Size));
         var headers = http.Response.Headers;
         if (!http.Request.Headers.ContainsKey(HeaderNames.Range))
             headers["Content-MD5"] = Convert.ToBase64String(Convert.FromHexString(file.Md5));
@@ -260,7 +260,7 @@ public static partial class FilesApi
     }
 
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
-        (CaseRequests.IsCaseId(caseId) && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null)
+        (CaseRequests.IsCaseId(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A file blob of case {CaseId} is left to the timer's sweep")]

@@ -35,6 +35,8 @@ public static class CasesServices
         services.AddSingleton<FileStore>();
         services.AddSingleton<CaseStore>();
         services.AddSingleton<CaseIndex>();
+        services.AddSearchAfterKey();
+        services.AddBodyLimits();
         services.AddSingleton<ChangeLog>();
         services.AddSingleton<ViewSnapshots>();
         services.AddSingleton<UserActionStore>();

@@ -42,6 +42,12 @@ public static partial class ErrorHandling
         {
             // The client went away; nobody is left to answer.
         }
+        catch (RequestFailedException ex) when (ex.ErrorCode is "RequestBodyTooLarge" or "EntityTooLarge" or "PropertyValueTooLarge" or "KeyValueTooLarge")
+        {
+            // A limit of ours let through more than storage takes: still the request's size, not a server fault.
+            LogStorageRefusedSize(logger, ex.ErrorCode);
+            await Write(context, ex.ErrorCode == "KeyValueTooLarge" ? 400 : 413, "The request holds a value too large to store.");
+        }
         catch (RequestFailedException ex) when (ex.Status is 0 or >= 500)
         {
             LogStorageUnavailable(logger, ex.Status, ex.ErrorCode);
@@ -73,6 +79,9 @@ public static partial class ErrorHandling
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage answered {Status} ({ErrorCode})")]
     static partial void LogStorageUnavailable(ILogger logger, int status, string? errorCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage refused a value as too large ({ErrorCode})")]
+    static partial void LogStorageRefusedSize(ILogger logger, string? errorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is unreachable")]
     static partial void LogStorageUnreachable(ILogger logger, Exception ex);
