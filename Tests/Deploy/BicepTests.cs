@@ -53,11 +53,8 @@ public sealed class BicepTests
     [Fact]
     public async Task Build_compiles_offline_without_warnings_into_the_promised_template()
     {
-        var outFile = Path.Combine(Directory.CreateTempSubdirectory("cases-bicep-").FullName, "main.json");
-        var (exit, output) = await Bicep("build", MainBicep, "--no-restore", "--outfile", outFile);
+        var (exit, output, template) = await Compiled.Value;
         Assert.True(exit == 0 && output.Length == 0, $"bicep build ({exit}):\n{output}");
-        var template = JsonNode.Parse(File.ReadAllText(outFile))!;
-        Directory.Delete(Path.GetDirectoryName(outFile)!, recursive: true);
 
         // Every parameter is described; the parameters file sets only parameters that exist.
         var parameters = template["parameters"]!.AsObject();
@@ -121,18 +118,21 @@ public sealed class BicepTests
 
     // ---- Secure by default (issue 20): one test per deployment item, over one compiled template.
 
-    static readonly Lazy<Task<JsonNode>> Compiled = new(async () =>
+    /// <summary>main.bicep compiled once for every test of the class (a build takes seconds).</summary>
+    static readonly Lazy<Task<(int Exit, string Output, JsonNode Template)>> Compiled = new(async () =>
     {
         var outFile = Path.Combine(Directory.CreateTempSubdirectory("cases-bicep-").FullName, "main.json");
         var (exit, output) = await Bicep("build", MainBicep, "--no-restore", "--outfile", outFile);
         Assert.True(exit == 0, $"bicep build ({exit}):\n{output}");
         var template = JsonNode.Parse(File.ReadAllText(outFile))!;
         Directory.Delete(Path.GetDirectoryName(outFile)!, recursive: true);
-        return template;
+        return (exit, output, template);
     });
 
+    static async Task<JsonNode> Template() => (await Compiled.Value).Template;
+
     static async Task<List<JsonNode>> Resources(string type) =>
-        (await Compiled.Value)["resources"]!.AsArray().Select(r => r!).Where(r => r["type"]!.GetValue<string>() == type).ToList();
+        (await Template())["resources"]!.AsArray().Select(r => r!).Where(r => r["type"]!.GetValue<string>() == type).ToList();
 
     [Fact]
     public async Task Storage_is_behind_a_firewall_that_admits_only_the_app_subnet_and_listed_client_ranges()
@@ -142,7 +142,7 @@ public sealed class BicepTests
         Assert.Equal("None", acls["bypass"]!.GetValue<string>());
         Assert.Contains("Microsoft.Network/virtualNetworks/subnets", Assert.Single(acls["virtualNetworkRules"]!.AsArray())!["id"]!.GetValue<string>());
         Assert.Contains("storageClientIpRanges", acls.ToJsonString()); // the signed-link clients, a parameter (empty by default)
-        var template = await Compiled.Value;
+        var template = await Template();
         Assert.Empty(template["parameters"]!["storageClientIpRanges"]!["defaultValue"]!.AsArray());
 
         // The app reaches storage from that subnet: delegated to Flex Consumption, with a storage service endpoint.
@@ -196,7 +196,7 @@ public sealed class BicepTests
         Assert.True(auth["globalValidation"]!["requireAuthentication"]!.GetValue<bool>());
         Assert.Equal("Return401", auth["globalValidation"]!["unauthenticatedClientAction"]!.GetValue<string>());
         Assert.Contains("parameters('authClientId')", auth["identityProviders"]!["azureActiveDirectory"]!["registration"]!["clientId"]!.GetValue<string>());
-        var template = await Compiled.Value;
+        var template = await Template();
         // The principal header is trusted exactly when the platform sets it.
         Assert.Contains("authClientId", template["parameters"]!["trustClientPrincipal"]!["defaultValue"]!.GetValue<string>());
     }
@@ -204,7 +204,7 @@ public sealed class BicepTests
     [Fact]
     public async Task The_searchAfter_signing_key_is_a_secure_parameter_shared_by_every_instance()
     {
-        var template = await Compiled.Value;
+        var template = await Template();
         Assert.Equal("securestring", template["parameters"]!["searchAfterTokenKey"]!["type"]!.GetValue<string>());
         var settings = (await Resources("Microsoft.Web/sites")).Single()["properties"]!["siteConfig"]!["appSettings"]!.ToString();
         Assert.Contains("'Cases__Find__TokenKey', 'value', parameters('searchAfterTokenKey')", settings);
