@@ -74,6 +74,13 @@ param logRetentionInDays int = 30
 @maxValue(365)
 param blobSoftDeleteDays int = 7
 
+@description('Hosts connectors may call (Cases__Connectors__AllowedHosts): comma-separated host names or IP addresses, * for any. Empty (the default) allows none until an operator decides.')
+param connectorAllowedHosts string = ''
+
+@description('Optional: the 256-bit key that encrypts connector secrets, in base64 (openssl rand -base64 32), stored as a Key Vault secret. Pass it once; empty leaves the secret as it is (set it yourself with az keyvault secret set). Never change it while connectors exist: their secrets could no longer be read.')
+@secure()
+param connectorSecretsKey string = ''
+
 @description('Tags added to every resource.')
 param tags object = {}
 
@@ -91,8 +98,10 @@ var deploymentContainerName = 'app-package'
 var caseFilesContainerName = 'case-files'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
-var helperTableNames = ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs']
+var helperTableNames = ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs', 'connectors']
 var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
+var keyVaultName = take('kv-${appName}${environmentName}${suffix}', 24)
+var secretsKeyName = 'cases-secrets-key'
 
 // No anonymous user: Cases__Identity__LocalUserEnabled=false, so requests without a trusted principal get 401.
 var localUserSettings = empty(anonymousUserName)
@@ -110,6 +119,7 @@ var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0565c8e0cf1d'
   storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -258,14 +268,45 @@ resource casesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023
   name: casesTableName
 }
 
-// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight
-// (README, "Storage layout").
+// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight,
+// connectors (README, "Storage layout").
 resource helperTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
   for name in helperTableNames: {
     parent: tableService
     name: '${tablePrefix}${name}'
   }
 ]
+
+// ---------------------------------------------------------------------------------------------------------------
+// Key Vault: the key that encrypts connector secrets at rest (docs/connectors.md). RBAC only (no access policies),
+// soft delete with purge protection, so the key cannot be lost by accident.
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: keyVaultName
+  location: location
+  tags: allTags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource secretsKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(connectorSecretsKey)) {
+  parent: vault
+  name: secretsKeyName
+  properties: {
+    value: connectorSecretsKey
+    contentType: 'base64 AES-256 key'
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Monitoring: Log Analytics workspace and a workspace-based Application Insights that accepts Entra ID auth only.
@@ -343,6 +384,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Cases__Storage__TablePrefix', value: tablePrefix }
         { name: 'Cases__Identity__TrustClientPrincipal', value: string(trustClientPrincipal) }
         { name: 'Cases__Find__TokenKey', value: searchAfterTokenKey }
+        // Connectors: the hosts they may call, and the Key Vault secret holding the key of their secrets.
+        { name: 'Cases__Connectors__AllowedHosts', value: connectorAllowedHosts }
+        { name: 'Cases__Secrets__KeyVaultUri', value: vault.properties.vaultUri }
+        { name: 'Cases__Secrets__KeyName', value: secretsKeyName }
+        { name: 'Cases__Secrets__ClientId', value: identity.properties.clientId }
         // AssignCaseNumbers' NCRONTAB schedule: its TimerTrigger reads %NUMBERING_SCHEDULE%, so it must exist.
         { name: 'NUMBERING_SCHEDULE', value: numberingSchedule }
         // Distinct per app, so two apps sharing an account never share the timer lock (see README).
@@ -385,6 +431,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     queueContributor
     casesTableContributor
     helperTableContributors
+    secretsUser
     deploymentContainer
   ]
 }
@@ -569,6 +616,17 @@ resource helperTableContributors 'Microsoft.Authorization/roleAssignments@2022-0
   }
 ]
 
+// Read secrets (the connector secrets' key) of this one vault: not list, set or delete them, nor manage the vault.
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(appInsights.id, identity.id, roles.monitoringMetricsPublisher)
   scope: appInsights
@@ -608,6 +666,9 @@ output casesTableName string = casesTable.name
 
 @description('Blob container for case files.')
 output caseFilesContainerName string = caseFilesContainer.name
+
+@description('Key Vault holding the connector secrets\' key (secret cases-secrets-key).')
+output keyVaultName string = vault.name
 
 @description('Queue for alert status updates.')
 output alertStatusQueueName string = alertStatusQueue.name

@@ -42,14 +42,19 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         changes.Saved(space, record);
     }
 
-    /// <summary>Writes the new state and its actions if the row is still as read; false if it changed meanwhile.</summary>
-    public async Task<bool> TryUpdate(string space, StoredCase current, CaseRecord next, IReadOnlyList<UserAction> actions, CancellationToken ct)
+    /// <summary>
+    /// Writes the new state and its actions (and any <paramref name="alongside"/> rows of the case's partition) if the
+    /// row is still as read; false if it changed meanwhile.
+    /// </summary>
+    public async Task<bool> TryUpdate(string space, StoredCase current, CaseRecord next, IReadOnlyList<UserAction> actions, CancellationToken ct,
+        IEnumerable<TableTransactionAction>? alongside = null)
     {
         var table = await tables.Cases(ct);
         var row = CaseRows.ToEntity(space, next, current.ActionCount + actions.Count);
         var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, row, current.ETag) };
         batch.AddRange(actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
+        if (alongside is not null) batch.AddRange(alongside);
         await changes.Note(space, next.Case.Id, ct);
         try
         {

@@ -7,6 +7,8 @@ using Cases.Functions.Settings;
 using Cases.Functions.Storage;
 using Cases.Functions.UserActions;
 using Cases.Functions.Cases;
+using Cases.Functions.Connectors;
+using Cases.Functions.Outbound;
 
 namespace Cases.Functions.Hosting;
 
@@ -50,6 +52,8 @@ public static class CasesServices
         services.AddSingleton<AlertSyncOutbox>();
         services.AddSingleton<AlertStatusSync>();
         services.AddSingleton(TimeProvider.System);
+        services.AddOutbound();
+        services.AddConnectors();
         services.AddNumbering(configuration);
         services.AddOpenApi();
         services.AddCasesTelemetry(configuration);

@@ -13,7 +13,8 @@ namespace Cases.Functions.Storage;
 /// <item><c>changes</c>: which cases changed when, for every instance's in-memory view (see Find/ChangeLog.cs);</item>
 /// <item><c>views</c>: compressed snapshots of those views, so a new instance starts without scanning (Find/ViewSnapshots.cs);</item>
 /// <item><c>alertsync</c>: alert status messages not yet known to be sent, one row per case (Attachments/AlertSyncOutbox.cs);</item>
-/// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs).</item>
+/// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs);</item>
+/// <item><c>connectors</c>: the connectors of each space, secrets encrypted (Connectors/ConnectorStore.cs).</item>
 /// </list>
 /// </summary>
 public sealed class CasesTables(TableServiceClient service, IOptions<StorageOptions> options)
@@ -24,6 +25,7 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     readonly EnsuredTable views = new(service.GetTableClient(options.Value.TablePrefix + "views"));
     readonly EnsuredTable alertSync = new(service.GetTableClient(options.Value.TablePrefix + "alertsync"));
     readonly EnsuredTable pendingBlobs = new(service.GetTableClient(options.Value.TablePrefix + "pendingblobs"));
+    readonly EnsuredTable connectors = new(service.GetTableClient(options.Value.TablePrefix + "connectors"));
 
     public Task<TableClient> Cases(CancellationToken ct = default) => cases.Get(ct);
     public Task<TableClient> Numbering(CancellationToken ct = default) => numbering.Get(ct);
@@ -31,8 +33,9 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     public Task<TableClient> Views(CancellationToken ct = default) => views.Get(ct);
     public Task<TableClient> AlertSync(CancellationToken ct = default) => alertSync.Get(ct);
     public Task<TableClient> PendingBlobs(CancellationToken ct = default) => pendingBlobs.Get(ct);
+    public Task<TableClient> Connectors(CancellationToken ct = default) => connectors.Get(ct);
 
-    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name];
+    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name, connectors.Name];
 
     /// <summary>Creates its table once; a failed attempt (storage down) is retried by the next caller, not cached.</summary>
     sealed class EnsuredTable(TableClient table)

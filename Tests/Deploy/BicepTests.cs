@@ -95,7 +95,22 @@ public sealed class BicepTests
         Assert.DoesNotContain("AccountKey", template.ToJsonString());
         Assert.DoesNotContain("listKeys", template.ToJsonString());
 
-        // Role assignments only on resources of this deployment (the storage account, Application Insights).
+        // Connector secrets: a Key Vault with RBAC and purge protection; the app may only read its secrets; the settings point at it.
+        var vault = Resource("Microsoft.KeyVault/vaults")["properties"]!;
+        Assert.True(vault["enableRbacAuthorization"]!.GetValue<bool>());
+        Assert.True(vault["enablePurgeProtection"]!.GetValue<bool>());
+        Assert.Null(vault["accessPolicies"]);
+        Assert.Equal("4633458b-17de-408a-b874-0445c86b69e6", template["variables"]!["roles"]!["keyVaultSecretsUser"]!.GetValue<string>()); // Key Vault Secrets User
+        var secretsUser = Assert.Single(resources, r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments"
+            && r["properties"]!["roleDefinitionId"]!.GetValue<string>().Contains("keyVaultSecretsUser"));
+        Assert.Contains("Microsoft.KeyVault/vaults", secretsUser["scope"]!.GetValue<string>());
+        Assert.Equal("securestring", parameters["connectorSecretsKey"]!["type"]!.GetValue<string>());
+        foreach (var setting in new[] { "Cases__Secrets__KeyVaultUri", "Cases__Secrets__KeyName", "Cases__Secrets__ClientId", "Cases__Connectors__AllowedHosts" })
+            Assert.Contains(setting, settings);
+        Assert.Equal("", parameters["connectorAllowedHosts"]!["defaultValue"]!.GetValue<string>());
+        Assert.DoesNotContain(template["outputs"]!.AsObject(), o => o.Key.Contains("Key", StringComparison.Ordinal) && o.Key != "keyVaultName");
+
+        // Role assignments only on resources of this deployment (the storage account, Application Insights, the vault).
         foreach (var assignment in resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments"))
             Assert.NotNull(assignment["scope"]);
         Assert.NotNull(template["outputs"]!["functionAppName"]);
