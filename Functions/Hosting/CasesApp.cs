@@ -41,6 +41,9 @@ public static class CasesApp
         builder.Services.AddSingleton<PendingBlobs>();
         builder.Services.AddSingleton<FileStore>();
         builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddOptions<FindOptions>().BindConfiguration(FindOptions.Section)
+            .Validate(o => o.ViewMemoryLimitMegabytes > 0 && o.IdleViewLifetime > TimeSpan.Zero && o.CatchUpWait >= TimeSpan.Zero,
+                "Cases:Find: ViewMemoryLimitMegabytes and IdleViewLifetime must be positive, CatchUpWait not negative.").ValidateOnStart();
         builder.Services.AddSingleton<CaseIndex>();
         builder.Services.AddSingleton<ChangeLog>();
         builder.Services.AddSingleton<ViewSnapshots>();
