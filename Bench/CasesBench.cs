@@ -15,7 +15,7 @@ public static class CasesBench
         "anomaly", "login", "privilege", "escalation", "scanner", "botnet", "malware", "trojan", "backdoor", "webshell",
     ];
 
-    public static async Task Run(int count, int samples)
+    public static async Task Run(int count, int samples, int scanLimitSeconds = 120)
     {
         var random = new Random(42);
         var vocabulary = Enumerable.Range(0, 300).Select(i => $"{Words[i % Words.Length]}-{i}").ToArray();
@@ -113,14 +113,30 @@ public static class CasesBench
             await writer;
         }
 
-        // A new instance with no snapshot: one scan of the space (Azurite evaluates every row of the table per page).
+        // A new instance with no snapshot: one scan of the space (Azurite evaluates every row of the table per page of
+        // 1,000, so this grows with the square of the table). Meanwhile the same instance answers another space.
+        await bench.Seed("other", 100, j => Realistic(j, vocabulary), j => start.AddMinutes(j));
+        await upkeep.Run(["other"], CancellationToken.None);
         await (await bench.Service<Cases.Functions.Storage.CasesTables>().Views()).DeleteEntityAsync(space, "head");
-        TimeSpan scan;
+        string scan;
+        TimeSpan otherSpace;
         await using (var third = await BenchApp.Start(("Cases:Storage:TablePrefix", bench.TablePrefix)))
         {
             var scanClock = Stopwatch.StartNew();
-            await BenchApp.Ok(await third.Http.GetAsync(Api("/cases/_find?perPage=1")));
-            scan = scanClock.Elapsed;
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(scanLimitSeconds));
+            var scanning = third.Http.GetAsync(Api("/cases/_find?perPage=1"), limit.Token);
+            var otherClock = Stopwatch.StartNew();
+            await BenchApp.Ok(await third.Http.GetAsync("/s/other/api/cases/_find?perPage=1"));
+            otherSpace = otherClock.Elapsed;
+            try
+            {
+                await BenchApp.Ok(await scanning);
+                scan = $"{scanClock.Elapsed.TotalSeconds:0.0} s";
+            }
+            catch (OperationCanceledException)
+            {
+                scan = $"> {scanLimitSeconds} s (stopped)";
+            }
         }
 
         Console.WriteLine();
@@ -128,7 +144,7 @@ public static class CasesBench
         Console.WriteLine($"| figure | measured | target |");
         Console.WriteLine($"|---|---|---|");
         Console.WriteLine($"| first _find on a new instance (snapshot present) | {fromSnapshot.TotalSeconds:0.00} s | ≤ 1 s |");
-        Console.WriteLine($"| first _find on a new instance, no snapshot (scan, Azurite) | {scan.TotalSeconds:0.0} s | ≤ 10 s (Azure-like reads) |");
+        Console.WriteLine($"| first _find on a new instance, no snapshot (scan, Azurite) | {scan}; meanwhile another space's first _find: {otherSpace.TotalMilliseconds:0} ms | ≤ 10 s (Azure-like reads), never blocks other spaces |");
         Console.WriteLine($"| view memory per 100,000 cases (managed heap after full GC) | {viewBytes * 100_000.0 / count / 1024 / 1024:0} MB (estimate {estimated * 100_000.0 / count / 1024 / 1024:0} MB) | ≤ 80 MB |");
         Console.WriteLine($"| filtered _find (status + tag + search), median | {find.Median:0.0} ms | ≤ 30 ms |");
         Console.WriteLine($"| warm filtered _find, instance that did not write, median | {warmOther.Median:0.0} ms | ≤ 30 ms |");
