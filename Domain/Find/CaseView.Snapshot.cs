@@ -5,7 +5,7 @@ namespace Cases.Domain.Find;
 
 public sealed partial class CaseView
 {
-    const int FormatVersion = 1;
+    const int FormatVersion = 2;
 
     /// <summary>Writes the view in its compact form: the pools, then each case as numbers (no case JSON).</summary>
     public void WriteTo(Stream stream)
@@ -42,7 +42,7 @@ public sealed partial class CaseView
                 WriteInts(w, c.Tags);
                 WriteInts(w, c.Assignees);
                 w.Write7BitEncodedInt(c.Reporter);
-                WriteInts(w, c.CustomFields, offset: 1);
+                WriteInts(w, c.CustomFields);
                 WriteInts(w, c.TitleWords);
                 WriteInts(w, c.DescriptionWords);
             }
@@ -88,12 +88,13 @@ public sealed partial class CaseView
                 Tags = ReadInts(r),
                 Assignees = ReadInts(r),
                 Reporter = r.Read7BitEncodedInt(),
-                CustomFields = ReadInts(r, offset: 1),
+                CustomFields = ReadInts(r),
                 TitleWords = ReadInts(r),
                 DescriptionWords = ReadInts(r),
             };
             view.cases[c.Id] = c;
             view.Tally(c, +1);
+            view.Index(c, +1);
         }
         return view;
     }
@@ -118,17 +119,20 @@ public sealed partial class CaseView
 
     static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
-    /// <summary>Numbers as 7-bit varints; <paramref name="offset"/> makes -1 (none) encodable.</summary>
-    static void WriteInts(BinaryWriter w, int[] values, int offset = 0)
+    /// <summary>A length, then the numbers as raw little-endian bytes: one read per array when loading.</summary>
+    static void WriteInts(BinaryWriter w, int[] values)
     {
         w.Write7BitEncodedInt(values.Length);
-        foreach (var v in values) w.Write7BitEncodedInt(v + offset);
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("The view snapshot format is little-endian.");
+        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
-    static int[] ReadInts(BinaryReader r, int offset = 0)
+    static int[] ReadInts(BinaryReader r)
     {
-        var values = new int[r.Read7BitEncodedInt()];
-        for (var i = 0; i < values.Length; i++) values[i] = r.Read7BitEncodedInt() - offset;
+        var length = r.Read7BitEncodedInt();
+        if (length == 0) return [];
+        var values = new int[length];
+        r.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
     }
 }

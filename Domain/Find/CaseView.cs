@@ -23,7 +23,9 @@ public sealed partial class CaseView
     readonly List<CaseUser> users = [];
     readonly Dictionary<CaseUser, int> userIds = [];
     /// <summary>Per owner: how many cases carry each tag, category and status.</summary>
-    readonly Dictionary<string, (Dictionary<string, int> Tags, Dictionary<string, int> Categories, Dictionary<string, int> Statuses)> totals = new(StringComparer.Ordinal);
+    readonly Dictionary<int, (Dictionary<int, int> Tags, Dictionary<int, int> Categories, int[] Statuses)> totals = [];
+    /// <summary>The cases carrying each tag, so a query filtering by tags looks only at those.</summary>
+    readonly Dictionary<int, HashSet<CompactCase>> byTag = [];
     readonly ReaderWriterLockSlim gate = new();
 
     long caseBytes;
@@ -48,10 +50,12 @@ public sealed partial class CaseView
             {
                 if (!force && record.Version < old.Version) return;
                 Tally(old, -1);
+                Index(old, -1);
             }
             var compact = Compact(record);
             cases[id] = compact;
             Tally(compact, +1);
+            Index(compact, +1);
         }
         finally
         {
@@ -65,7 +69,11 @@ public sealed partial class CaseView
         try
         {
             deleted.Add(caseId);
-            if (cases.Remove(caseId, out var old)) Tally(old, -1);
+            if (cases.Remove(caseId, out var old))
+            {
+                Tally(old, -1);
+                Index(old, -1);
+            }
         }
         finally
         {
@@ -124,17 +132,40 @@ public sealed partial class CaseView
 
     void Tally(CompactCase c, int delta)
     {
-        caseBytes += delta * (200L + 2L * (c.Id.Length + c.Title.Length) +
+        caseBytes += delta * (200L + 2L * (c.Id.Length + c.Title.Length) + 40L * c.Tags.Length +
             4L * (c.Tags.Length + c.Assignees.Length + c.CustomFields.Length + c.TitleWords.Length + c.DescriptionWords.Length));
-        var ownerName = strings[c.Owner];
-        if (!totals.TryGetValue(ownerName, out var owner))
-            totals[ownerName] = owner = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
-        foreach (var tag in c.Tags.Distinct()) Add(owner.Tags, strings[tag], delta);
-        if (c.Category >= 0) Add(owner.Categories, strings[c.Category], delta);
-        Add(owner.Statuses, CaseStatus.All[c.Status], delta);
+        if (!totals.TryGetValue(c.Owner, out var owner))
+            totals[c.Owner] = owner = ([], [], new int[CaseStatus.All.Length]);
+        for (var i = 0; i < c.Tags.Length; i++)
+            if (Array.IndexOf(c.Tags, c.Tags[i], 0, i) < 0) Add(owner.Tags, c.Tags[i], delta);
+        if (c.Category >= 0) Add(owner.Categories, c.Category, delta);
+        owner.Statuses[c.Status] += delta;
     }
 
-    static void Add(Dictionary<string, int> counts, string key, int delta)
+    void Index(CompactCase c, int delta)
+    {
+        foreach (var tag in c.Tags)
+        {
+            if (delta > 0)
+            {
+                if (!byTag.TryGetValue(tag, out var set)) byTag[tag] = set = [];
+                set.Add(c);
+            }
+            else if (byTag.TryGetValue(tag, out var set) && set.Remove(c) && set.Count == 0)
+                byTag.Remove(tag);
+        }
+    }
+
+    /// <summary>The cases a query can match: those carrying one of its tags, or all.</summary>
+    IEnumerable<CompactCase> Candidates(CaseFindQuery query)
+    {
+        if (query.Tags.Count == 0) return cases.Values;
+        var sets = query.Tags.Select(strings.Find).Where(i => i >= 0).Distinct()
+            .Select(i => byTag.GetValueOrDefault(i)).OfType<HashSet<CompactCase>>().ToList();
+        return sets.Count == 1 ? sets[0] : sets.SelectMany(s => s).Distinct();
+    }
+
+    static void Add(Dictionary<int, int> counts, int key, int delta)
     {
         var n = counts.GetValueOrDefault(key) + delta;
         if (n == 0) counts.Remove(key);
@@ -147,8 +178,11 @@ public sealed partial class CaseView
         gate.EnterReadLock();
         try
         {
-            var chosen = totals.Where(t => owners.Count == 0 || owners.Contains(t.Key)).Select(t => t.Value).ToList();
-            return new CaseTotals(Sum(chosen.Select(c => c.Tags)), Sum(chosen.Select(c => c.Categories)), Sum(chosen.Select(c => c.Statuses)));
+            var chosen = totals.Where(t => owners.Count == 0 || owners.Contains(strings[t.Key])).Select(t => t.Value).ToList();
+            var statuses = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var s = 0; s < CaseStatus.All.Length; s++)
+                if (chosen.Sum(c => c.Statuses[s]) is var n and > 0) statuses[CaseStatus.All[s]] = n;
+            return new CaseTotals(Sum(chosen.Select(c => c.Tags)), Sum(chosen.Select(c => c.Categories)), statuses);
         }
         finally
         {
@@ -156,12 +190,12 @@ public sealed partial class CaseView
         }
     }
 
-    static Dictionary<string, int> Sum(IEnumerable<Dictionary<string, int>> counts)
+    Dictionary<string, int> Sum(IEnumerable<Dictionary<int, int>> counts)
     {
         var sum = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var count in counts)
             foreach (var (key, n) in count)
-                sum[key] = sum.GetValueOrDefault(key) + n;
+                sum[strings[key]] = sum.GetValueOrDefault(strings[key]) + n;
         return sum;
     }
 
@@ -192,7 +226,7 @@ public sealed partial class CaseView
             var filter = new Filter(this, query);
             int open = 0, inProgress = 0, closed = 0;
             var durations = new List<long>();
-            foreach (var c in cases.Values)
+            foreach (var c in Candidates(query))
             {
                 if (!filter.MatchesAllButStatus(c)) continue;
                 switch (c.Status) { case 0: open++; break; case 1: inProgress++; break; default: closed++; break; }
@@ -217,7 +251,7 @@ public sealed partial class CaseView
             var statuses = query.Statuses.Select(s => Array.IndexOf(CaseStatus.All, s)).ToHashSet();
             var chosen = new List<Sortable>();
             var descending = query.Descending ? -1 : 1;
-            foreach (var c in cases.Values)
+            foreach (var c in Candidates(query))
             {
                 if (!filter.MatchesAllButStatus(c)) continue;
                 switch (c.Status) { case 0: open++; break; case 1: inProgress++; break; default: closed++; break; }
