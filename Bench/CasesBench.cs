@@ -195,7 +195,34 @@ public static class CasesBench
             var q = new Cases.Domain.Find.CaseFindQuery { Statuses = ["open"], Tags = [Pick(random, vocabulary)], Search = Pick(random, Words) };
             match.Time(() => Task.FromResult(cases.Count(r => Cases.Domain.Find.CaseFinder.MatchesAllButStatus(r, q)))).Wait();
         }
-        Samples.Print([filtered, deep, match]);
+
+        // The compact view over the same cases: its managed heap after a full collection, its snapshot form, its queries.
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        var view = new Cases.Domain.Find.CaseView();
+        foreach (var record in cases) view.Apply(record);
+        var viewBytes = GC.GetTotalMemory(forceFullCollection: true) - heap;
+        using var snapshot = new MemoryStream();
+        var clock = Stopwatch.StartNew();
+        view.WriteTo(snapshot);
+        var written = clock.Elapsed;
+        snapshot.Position = 0;
+        clock.Restart();
+        var loaded = Cases.Domain.Find.CaseView.ReadFrom(snapshot)!;
+        var read = clock.Elapsed;
+        var compactFiltered = new Samples("compact view: status+tag+search");
+        var compactSearch = new Samples("compact view: status+search");
+        var compactDeep = new Samples("compact view: deep page");
+        for (var i = 0; i < 50; i++)
+        {
+            var q = new Cases.Domain.Find.CaseFindQuery { Statuses = ["open"], Tags = [Pick(random, vocabulary)], Search = Pick(random, Words) };
+            compactFiltered.Time(() => Task.FromResult(loaded.Find(q))).Wait();
+            compactSearch.Time(() => Task.FromResult(loaded.Find(q with { Tags = [] }))).Wait();
+            compactDeep.Time(() => Task.FromResult(loaded.Find(new Cases.Domain.Find.CaseFindQuery { Page = 500 }))).Wait();
+        }
+        Samples.Print([filtered, deep, match, compactFiltered, compactSearch, compactDeep]);
+        Console.WriteLine($"Compact view of {count:N0} cases: {viewBytes / 1024.0 / 1024:0.0} MB managed heap (estimate {view.ApproximateBytes / 1024.0 / 1024:0.0} MB); " +
+            $"snapshot form {snapshot.Length / 1024.0 / 1024:0.0} MB before gzip, written in {written.TotalMilliseconds:0} ms, read in {read.TotalMilliseconds:0} ms.");
+        GC.KeepAlive(view);
     }
 
     static NewCase Realistic(int i, string[] vocabulary)

@@ -79,7 +79,7 @@ public sealed partial class CaseIndex
         (await View(space, ct)).TotalsOf(owners);
 
     /// <summary>The first query of a space on this instance: concurrent ones load once; other spaces do not wait.</summary>
-    async Task Load(string space, SpaceView view, CancellationToken ct)
+    async Task Load(string space, SpaceView view, CancellationToken ct, bool writeSnapshot = true)
     {
         await view.Gate.WaitAsync(ct);
         try
@@ -107,7 +107,7 @@ public sealed partial class CaseIndex
                 spaces.TryRemove(new KeyValuePair<string, SpaceView>(space, view));
                 return;
             }
-            if (view.SnapshotAt == 0)
+            if (view.SnapshotAt == 0 && writeSnapshot)
             {
                 view.SnapshotAt = Stopwatch.GetTimestamp();
                 _ = WriteSnapshot(space, view.Current, view.CursorTicks);
@@ -210,11 +210,20 @@ public sealed partial class CaseIndex
     public async Task<int> Snapshot(string space, CancellationToken ct)
     {
         var view = spaces.GetOrAdd(space, _ => new SpaceView());
-        if (!view.Loaded) await Load(space, view, ct);
-        else
+        if (!view.Loaded) await Load(space, view, ct, writeSnapshot: false); // written just below
+        else if (Stopwatch.GetElapsedTime(view.RefreshedAt) >= RefreshInterval)
         {
             await view.Gate.WaitAsync(ct);
-            try { await CatchUp(space, view, ct); } finally { view.Gate.Release(); }
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                await CatchUp(space, view, ct);
+                view.RefreshedAt = started;
+            }
+            finally
+            {
+                view.Gate.Release();
+            }
         }
         var count = view.Current.Count;
         view.SnapshotAt = Stopwatch.GetTimestamp();
