@@ -7,7 +7,7 @@ int Arg(string name, int fallback) =>
 
 if (what is "relay") { await PassThroughRelay.Serve(int.Parse(args[1])); return; } // started by the files benchmark
 if (what is "finder") CasesBench.Finder(Arg("--cases", 100_000));
-if (what is "cases" or "all") await CasesBench.Run(Arg("--cases", 100_000), Arg("--samples", 200));
+if (what is "cases" or "all") await CasesBench.Run(Arg("--cases", 100_000), Arg("--samples", 200), Arg("--scan-limit", 120));
 if (what is "attachments" or "all") await AttachmentsBench.Run();
 if (what is "numbering" or "all") await NumberingBench.Run(Arg("--cases", 50_000));
 if (what is "files" or "all") await FilesBench.Run(Arg("--repeats", 3));

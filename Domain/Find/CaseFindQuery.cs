@@ -14,6 +14,10 @@ public sealed record CaseFindQuery
     public string? Search { get; init; }
     public IReadOnlyList<string> SearchFields { get; init; } = ["title", "description"];
     public bool SearchAllTerms { get; init; }
+
+    /// <summary><see cref="Search"/> parsed (null when there is no search); parsing checks its limits.</summary>
+    public SearchExpression? SearchExpression => parsedSearch ??= string.IsNullOrWhiteSpace(Search) ? null : SearchExpression.Parse(Search, SearchAllTerms);
+    SearchExpression? parsedSearch;
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public string SortField { get; init; } = "createdAt";

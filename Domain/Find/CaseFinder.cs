@@ -107,18 +107,24 @@ public static class CaseFinder
     static bool MatchesAssignees(Case c, IReadOnlyList<string> wanted) =>
         (wanted.Contains("none") && c.Assignees.Count == 0) || c.Assignees.Any(a => wanted.Contains(a.Uid));
 
+    /// <summary>The case itself (by id or number), or its text by Kibana's simple_query_string rules.</summary>
     static bool MatchesSearch(CaseRecord record, CaseFindQuery q)
     {
         var search = q.Search!.Trim();
         if (search == record.Case.Id || q.SearchIds.Contains(record.Case.Id)) return true;
-        var number = search.StartsWith('#') ? search[1..] : search;
-        if (record.IncrementalId is { } id && long.TryParse(number, out var wanted) && wanted == id) return true;
-
-        var terms = search.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        bool Contains(string term) =>
-            (q.SearchFields.Contains("title") && record.Case.Title.Contains(term, StringComparison.OrdinalIgnoreCase)) ||
-            (q.SearchFields.Contains("description") && record.Case.Description.Contains(term, StringComparison.OrdinalIgnoreCase));
-        return q.SearchAllTerms ? terms.All(Contains) : terms.Any(Contains);
+        var fields = new List<List<string>>(2);
+        if (q.SearchFields.Contains("title")) fields.Add(TextAnalyzer.Tokens(record.Case.Title));
+        if (q.SearchFields.Contains("description")) fields.Add(TextAnalyzer.Tokens(record.Case.Description));
+        return q.SearchExpression!.Matches(leaf => fields.Any(words => Occurs(leaf, words)));
     }
 
+    /// <summary>Whether a term or phrase occurs in one field's words: the plain evaluation the compact view must agree with.</summary>
+    public static bool Occurs(SearchExpression leaf, IReadOnlyList<string> words) => leaf switch
+    {
+        SearchExpression.Term { Prefix: false } t => words.Contains(t.Text),
+        SearchExpression.Term t => words.Any(w => w.StartsWith(t.Text, StringComparison.Ordinal)),
+        SearchExpression.Phrase p => Enumerable.Range(0, Math.Max(0, words.Count - p.Words.Count + 1))
+            .Any(i => p.Words.Select((w, j) => words[i + j] == w).All(same => same)),
+        _ => false,
+    };
 }

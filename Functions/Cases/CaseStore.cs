@@ -25,14 +25,16 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     }
 
     /// <summary>
-    /// Queues the case for a number, then commits it with its create_case action. The queue row goes first: a case
-    /// without one would never be numbered, while a queue row without a case is dropped by the numbering job.
+    /// Queues the case for a number and announces the change, then commits it with its create_case action. Both rows
+    /// go first (side by side, one round trip): a case without a queue row would never be numbered, nor an unannounced
+    /// one seen by other instances, while a queue row or change note without a case is harmless and cleared later.
     /// </summary>
     public async Task Create(string space, CaseRecord record, UserAction created, CancellationToken ct)
     {
         var numbering = await tables.Numbering(ct);
-        await numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, record.Case), TableUpdateMode.Replace, ct);
-        await changes.Note(space, record.Case.Id, ct);
+        await Task.WhenAll(
+            numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, record.Case), TableUpdateMode.Replace, ct),
+            changes.Note(space, record.Case.Id, ct));
         var table = await tables.Cases(ct);
         await table.SubmitTransactionAsync(
         [

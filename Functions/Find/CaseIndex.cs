@@ -1,23 +1,25 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure.Data.Tables;
-using Cases.Domain.Cases;
+using Cases.Domain.Find;
 using Cases.Functions.Cases;
 using Cases.Functions.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Cases.Functions.Find;
 
 /// <summary>
-/// Each instance's in-memory view of the cases of a space, which <c>_find</c>, the listings and the metrics read.
-/// Table Storage has no secondary indexes and no full-text search, so filtering 100,000 cases on the server would mean
-/// reading them all on every query. Instead a view is loaded once per instance (one scan of the space), then kept
-/// current from the <see cref="ChangeLog"/>: a query over the change rows written since it last looked, and a fresh
-/// read of each case they name. Writes made by this instance show at once, so a client always sees its own changes;
-/// other instances' changes show within <see cref="RefreshInterval"/>.
+/// Each instance's in-memory view of the cases of a space (a compact <see cref="CaseView"/>), which <c>_find</c>, the
+/// listings and the metrics read. Table Storage has no secondary indexes and no full-text search, so a view is loaded
+/// once per instance (from the snapshot in the <c>views</c> table, or one scan of the space), then kept current from
+/// the <see cref="ChangeLog"/>. Writes made by this instance show at once; other instances' writes are caught up with
+/// in the background, and a query waits for that only briefly (<see cref="FindOptions.CatchUpWait"/>), and only when
+/// the last catch-up finished within that time: a catch-up never runs inline more often than it can finish.
+/// Views of empty spaces are not kept; idle views and, past the memory ceiling, the least recently used ones are dropped.
 /// </summary>
 public sealed partial class CaseIndex
 {
-    /// <summary>How stale a view may be about other instances' writes before a query refreshes it.</summary>
+    /// <summary>How stale a view may be about other instances' writes before a query starts a catch-up.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -29,6 +31,9 @@ public sealed partial class CaseIndex
     /// <summary>Change rows older than this are deleted; a view idle for half of it reloads instead of catching up.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(1);
     static readonly TimeSpan CompactEvery = TimeSpan.FromMinutes(5);
+    /// <summary>How often an instance writes a fresh snapshot of a view it keeps.</summary>
+    static readonly TimeSpan SnapshotEvery = TimeSpan.FromMinutes(10);
+    static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
 
     readonly ConcurrentDictionary<string, SpaceView> spaces = new(StringComparer.Ordinal);
     readonly CasesTables tables;
@@ -36,66 +41,76 @@ public sealed partial class CaseIndex
     readonly ChangeLog changes;
     readonly ViewSnapshots snapshots;
     readonly TimeProvider time;
+    readonly FindOptions options;
     readonly ILogger<CaseIndex> logger;
+    long sweptAt;
 
-    /// <summary>How often an instance writes a fresh snapshot of a view it keeps.</summary>
-    static readonly TimeSpan SnapshotEvery = TimeSpan.FromMinutes(10);
-
-    public CaseIndex(CasesTables tables, CaseStore store, ChangeLog changes, ViewSnapshots snapshots, TimeProvider time, ILogger<CaseIndex> logger)
+    public CaseIndex(CasesTables tables, CaseStore store, ChangeLog changes, ViewSnapshots snapshots, TimeProvider time,
+        IOptions<FindOptions> options, ILogger<CaseIndex> logger)
     {
-        (this.tables, this.store, this.changes, this.snapshots, this.time, this.logger) = (tables, store, changes, snapshots, time, logger);
+        (this.tables, this.store, this.changes, this.snapshots, this.time, this.options, this.logger) =
+            (tables, store, changes, snapshots, time, options.Value, logger);
         changes.Local += (space, caseId, record) =>
         {
             if (!spaces.TryGetValue(space, out var view)) return;
-            if (record is null) view.Remove(caseId);
-            else view.Apply(record);
+            if (record is null) view.Current.Remove(caseId);
+            else view.Current.Apply(record);
         };
     }
 
-    public async Task<ICollection<CaseRecord>> Cases(string space, CancellationToken ct)
+    /// <summary>The spaces whose views this instance holds (for tests and the benchmark).</summary>
+    public IReadOnlyCollection<string> HeldSpaces => spaces.Keys.ToList();
+
+    /// <summary>The estimated size of all views held.</summary>
+    public long ApproximateBytes => spaces.Values.Sum(v => v.Current.ApproximateBytes);
+
+    /// <summary>The space's view, loaded on first use and caught up with other instances' writes.</summary>
+    public async Task<CaseView> View(string space, CancellationToken ct)
     {
         var view = spaces.GetOrAdd(space, _ => new SpaceView());
-        await Refresh(space, view, ct);
-        return view.Cases.Values;
+        view.UsedAt = Stopwatch.GetTimestamp();
+        if (!view.Loaded) await Load(space, view, ct);
+        else if (Stopwatch.GetElapsedTime(view.RefreshedAt) >= RefreshInterval) await CatchUpBriefly(space, view, ct);
+        Sweep(space);
+        return view.Current;
     }
 
-    async Task Refresh(string space, SpaceView view, CancellationToken ct)
+    public async Task<CaseTotals> TotalsOf(string space, IReadOnlyCollection<string> owners, CancellationToken ct) =>
+        (await View(space, ct)).TotalsOf(owners);
+
+    /// <summary>The first query of a space on this instance: concurrent ones load once; other spaces do not wait.</summary>
+    async Task Load(string space, SpaceView view, CancellationToken ct, bool writeSnapshot = true)
     {
-        if (view.Loaded && Stopwatch.GetElapsedTime(view.RefreshedAt) < RefreshInterval) return;
         await view.Gate.WaitAsync(ct);
         try
         {
-            if (view.Loaded && Stopwatch.GetElapsedTime(view.RefreshedAt) < RefreshInterval) return;
+            if (view.Loaded) return;
             var refreshStarted = Stopwatch.GetTimestamp();
-            if (view.Loaded && Stopwatch.GetElapsedTime(view.RefreshedAt) > Retention / 2)
-                view.Reset(); // the changes it missed may already be compacted away
-            if (!view.Loaded)
+            var usable = (time.GetUtcNow() - Retention / 2).UtcTicks;
+            if (await snapshots.Read(space, usable, ct) is var (loaded, cursor))
             {
-                var usable = (time.GetUtcNow() - Retention / 2).UtcTicks;
-                if (await snapshots.Read(space, usable, ct) is var (cases, cursor))
-                {
-                    foreach (var record in cases) view.Apply(record);
-                    view.CursorTicks = cursor;
-                    view.SnapshotAt = Stopwatch.GetTimestamp();
-                }
-                else
-                {
-                    view.CursorTicks = (time.GetUtcNow() - Overlap).UtcTicks;
-                    await Load(space, view, ct);
-                }
+                view.Current = loaded;
+                view.CursorTicks = cursor;
+                view.SnapshotAt = Stopwatch.GetTimestamp();
+            }
+            else
+            {
+                view.CursorTicks = (time.GetUtcNow() - Overlap).UtcTicks;
+                await Scan(space, view.Current, ct);
             }
             await CatchUp(space, view, ct);
             view.RefreshedAt = refreshStarted;
             view.Loaded = true;
-            if (view.SnapshotAt == 0 || Stopwatch.GetElapsedTime(view.SnapshotAt) > SnapshotEvery)
+            if (view.Current.Count == 0 && view.SnapshotAt == 0)
+            {
+                // Reading an empty space keeps nothing: no view held, no snapshot written.
+                spaces.TryRemove(new KeyValuePair<string, SpaceView>(space, view));
+                return;
+            }
+            if (view.SnapshotAt == 0 && writeSnapshot)
             {
                 view.SnapshotAt = Stopwatch.GetTimestamp();
-                _ = WriteSnapshot(space, view.Cases.Values.ToList(), view.CursorTicks);
-            }
-            if (view.CompactedAt == 0 || Stopwatch.GetElapsedTime(view.CompactedAt) > CompactEvery)
-            {
-                view.CompactedAt = Stopwatch.GetTimestamp();
-                await changes.Compact(space, (time.GetUtcNow() - Retention).UtcTicks, ct);
+                _ = WriteSnapshot(space, view.Current, view.CursorTicks);
             }
         }
         finally
@@ -104,23 +119,125 @@ public sealed partial class CaseIndex
         }
     }
 
+    /// <summary>
+    /// Starts a catch-up unless one is running, and waits for it only if the last one finished within the wait: on a
+    /// slow change log queries answer from the view at once while the catch-up goes on in the background.
+    /// </summary>
+    async Task CatchUpBriefly(string space, SpaceView view, CancellationToken ct)
+    {
+        Task running;
+        lock (view)
+        {
+            if (Stopwatch.GetElapsedTime(view.RefreshedAt) < RefreshInterval) return;
+            running = view.CatchingUp ??= Task.Run(() => CatchUpInBackground(space, view), CancellationToken.None);
+        }
+        if (view.LastCatchUp > options.CatchUpWait) return;
+        try
+        {
+            await running.WaitAsync(options.CatchUpWait, ct);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    async Task CatchUpInBackground(string space, SpaceView view)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (Stopwatch.GetElapsedTime(view.RefreshedAt) > Retention / 2)
+            {
+                // Idle too long: the changes it missed may already be compacted away, so it loads again.
+                spaces.TryRemove(new KeyValuePair<string, SpaceView>(space, view));
+                return;
+            }
+            await CatchUp(space, view, CancellationToken.None);
+            view.RefreshedAt = started;
+            if (Stopwatch.GetElapsedTime(view.SnapshotAt) > SnapshotEvery)
+            {
+                view.SnapshotAt = Stopwatch.GetTimestamp();
+                await WriteSnapshot(space, view.Current, view.CursorTicks);
+            }
+            if (view.CompactedAt == 0 || Stopwatch.GetElapsedTime(view.CompactedAt) > CompactEvery)
+            {
+                view.CompactedAt = Stopwatch.GetTimestamp();
+                await changes.Compact(space, (time.GetUtcNow() - Retention).UtcTicks, CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogCatchUpFailed(logger, ex, space);
+        }
+        finally
+        {
+            view.LastCatchUp = Stopwatch.GetElapsedTime(started);
+            lock (view) view.CatchingUp = null;
+        }
+    }
+
+    /// <summary>Drops views idle too long, then the least recently used ones while all views together exceed the ceiling.</summary>
+    void Sweep(string inUse)
+    {
+        var last = Interlocked.Read(ref sweptAt);
+        if (last != 0 && Stopwatch.GetElapsedTime(last) < SweepEvery) return;
+        if (Interlocked.CompareExchange(ref sweptAt, Stopwatch.GetTimestamp(), last) != last) return;
+        foreach (var (space, view) in spaces)
+            if (space != inUse && Stopwatch.GetElapsedTime(view.UsedAt) > options.IdleViewLifetime)
+                spaces.TryRemove(new KeyValuePair<string, SpaceView>(space, view));
+        EnforceCeiling(inUse);
+    }
+
+    /// <summary>Drops the least recently used views (never <paramref name="inUse"/>) until the rest fit the ceiling.</summary>
+    public void EnforceCeiling(string? inUse = null)
+    {
+        var limit = options.ViewMemoryLimitMegabytes * 1024L * 1024;
+        var held = spaces.ToList();
+        var total = held.Sum(v => v.Value.Current.ApproximateBytes);
+        foreach (var (space, view) in held.OrderBy(v => v.Value.UsedAt))
+        {
+            if (total <= limit) break;
+            if (space == inUse) continue;
+            if (spaces.TryRemove(new KeyValuePair<string, SpaceView>(space, view)))
+            {
+                total -= view.Current.ApproximateBytes;
+                LogViewDropped(logger, space);
+            }
+        }
+    }
+
     /// <summary>Brings the space's view up to date and writes its snapshot now (the timer's upkeep, see SnapshotUpkeep).</summary>
     public async Task<int> Snapshot(string space, CancellationToken ct)
     {
         var view = spaces.GetOrAdd(space, _ => new SpaceView());
-        await Refresh(space, view, ct);
-        var cases = view.Cases.Values.ToList();
+        if (!view.Loaded) await Load(space, view, ct, writeSnapshot: false); // written just below
+        else if (Stopwatch.GetElapsedTime(view.RefreshedAt) >= RefreshInterval)
+        {
+            await view.Gate.WaitAsync(ct);
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                await CatchUp(space, view, ct);
+                view.RefreshedAt = started;
+            }
+            finally
+            {
+                view.Gate.Release();
+            }
+        }
+        var count = view.Current.Count;
         view.SnapshotAt = Stopwatch.GetTimestamp();
-        await snapshots.Write(space, cases, view.CursorTicks, ct);
-        return cases.Count;
+        if (count == 0) await snapshots.Delete(space, ct); // nothing left to keep: the timer stops refreshing it
+        else await snapshots.Write(space, view.Current, view.CursorTicks, ct);
+        return count;
     }
 
     /// <summary>In the background: a slow or failed snapshot only means the next new instance scans instead.</summary>
-    async Task WriteSnapshot(string space, List<CaseRecord> cases, long cursorTicks)
+    async Task WriteSnapshot(string space, CaseView view, long cursorTicks)
     {
         try
         {
-            await snapshots.Write(space, cases, cursorTicks, CancellationToken.None);
+            await snapshots.Write(space, view, cursorTicks, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -128,11 +245,8 @@ public sealed partial class CaseIndex
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the view snapshot of space {Space} failed")]
-    static partial void LogSnapshotFailed(ILogger logger, Exception ex, string space);
-
     /// <summary>Scans the space's case rows: the fallback when there is no usable snapshot.</summary>
-    async Task Load(string space, SpaceView view, CancellationToken ct)
+    async Task Scan(string space, CaseView view, CancellationToken ct)
     {
         var table = await tables.Cases(ct);
         var filter = CaseRows.RangeFilter(space, CaseRows.CasePrefix);
@@ -144,107 +258,35 @@ public sealed partial class CaseIndex
     async Task CatchUp(string space, SpaceView view, CancellationToken ct)
     {
         var (changed, newest) = await changes.Since(space, view.CursorTicks, ct);
+        var current = view.Current;
         await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (caseId, token) =>
         {
-            if (await store.Get(space, caseId, token) is { } current) view.Apply(current.Record, force: true);
-            else view.Remove(caseId);
+            if (await store.Get(space, caseId, token) is { } stored) current.Apply(stored.Record, force: true);
+            else current.Remove(caseId);
         });
         view.CursorTicks = Math.Max(view.CursorTicks, newest - Overlap.Ticks);
     }
 
-    /// <summary>What the listings and status counts read, kept up to date as cases change instead of recounted per request.</summary>
-    public sealed record Totals(IReadOnlyDictionary<string, int> Tags, IReadOnlyDictionary<string, int> Categories, IReadOnlyDictionary<string, int> Statuses);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the view snapshot of space {Space} failed")]
+    static partial void LogSnapshotFailed(ILogger logger, Exception ex, string space);
 
-    /// <summary>The running totals of a space's cases of the given owners (all owners when empty).</summary>
-    public async Task<Totals> TotalsOf(string space, IReadOnlyCollection<string> owners, CancellationToken ct)
-    {
-        var view = spaces.GetOrAdd(space, _ => new SpaceView());
-        await Refresh(space, view, ct);
-        return view.TotalsOf(owners);
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catching up the view of space {Space} failed; the next query retries")]
+    static partial void LogCatchUpFailed(ILogger logger, Exception ex, string space);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped the view of space {Space} (memory ceiling); it reloads on demand")]
+    static partial void LogViewDropped(ILogger logger, string space);
 
     sealed class SpaceView
     {
-        public readonly ConcurrentDictionary<string, CaseRecord> Cases = new(StringComparer.Ordinal);
-        readonly HashSet<string> deleted = new(StringComparer.Ordinal);
-        /// <summary>Per owner: how many cases carry each tag, category and status.</summary>
-        readonly Dictionary<string, (Dictionary<string, int> Tags, Dictionary<string, int> Categories, Dictionary<string, int> Statuses)> totals = new(StringComparer.Ordinal);
-        readonly Lock changing = new();
+        public CaseView Current = new();
         public readonly SemaphoreSlim Gate = new(1, 1);
         public volatile bool Loaded;
         public long RefreshedAt;
         public long CompactedAt;
         public long SnapshotAt;
         public long CursorTicks;
-
-        /// <summary>Keeps the newest version of each case; a write seen again (overlap) or late never goes backwards.</summary>
-        public void Apply(CaseRecord record, bool force = false)
-        {
-            lock (changing)
-            {
-                if (deleted.Contains(record.Case.Id)) return;
-                if (Cases.TryGetValue(record.Case.Id, out var old))
-                {
-                    if (!force && record.Version < old.Version) return;
-                    Count(old.Case, -1);
-                }
-                Cases[record.Case.Id] = record;
-                Count(record.Case, +1);
-            }
-        }
-
-        public void Remove(string caseId)
-        {
-            lock (changing)
-            {
-                deleted.Add(caseId);
-                if (Cases.TryRemove(caseId, out var old)) Count(old.Case, -1);
-            }
-        }
-
-        public void Reset()
-        {
-            lock (changing)
-            {
-                Loaded = false;
-                Cases.Clear();
-                deleted.Clear();
-                totals.Clear();
-            }
-        }
-
-        public Totals TotalsOf(IReadOnlyCollection<string> owners)
-        {
-            lock (changing)
-            {
-                var chosen = totals.Where(t => owners.Count == 0 || owners.Contains(t.Key)).Select(t => t.Value).ToList();
-                return new Totals(Sum(chosen.Select(c => c.Tags)), Sum(chosen.Select(c => c.Categories)), Sum(chosen.Select(c => c.Statuses)));
-            }
-        }
-
-        static Dictionary<string, int> Sum(IEnumerable<Dictionary<string, int>> counts)
-        {
-            var sum = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var count in counts)
-                foreach (var (key, n) in count)
-                    sum[key] = sum.GetValueOrDefault(key) + n;
-            return sum;
-        }
-
-        void Count(Case c, int delta)
-        {
-            if (!totals.TryGetValue(c.Owner, out var owner))
-                totals[c.Owner] = owner = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
-            foreach (var tag in c.Tags.Distinct()) Add(owner.Tags, tag, delta);
-            if (c.Category is { } category) Add(owner.Categories, category, delta);
-            Add(owner.Statuses, c.Status, delta);
-        }
-
-        static void Add(Dictionary<string, int> counts, string key, int delta)
-        {
-            var n = counts.GetValueOrDefault(key) + delta;
-            if (n == 0) counts.Remove(key);
-            else counts[key] = n;
-        }
+        public long UsedAt;
+        public Task? CatchingUp;
+        public TimeSpan LastCatchUp;
     }
 }

@@ -37,9 +37,9 @@ public static class FindApi
             && await store.GetByNumber(space, number, ct) is { } numbered)
             query = query with { SearchIds = new HashSet<string> { numbered.Record.Case.Id } };
 
-        var result = CaseFinder.Find(await index.Cases(space, ct), query);
+        var result = (await index.View(space, ct)).Find(query);
         // The view decides which cases; the page itself is read fresh (counters and numbers change outside the view).
-        var page = await Task.WhenAll(result.Cases.Select(r => store.Get(space, r.Case.Id, ct)));
+        var page = await Task.WhenAll(result.Ids.Select(id => store.Get(space, id, ct)));
         var token = result.Next is { } next ? ContinuationToken.Create(next, query.SortField, query.Descending, tokenKey.Value) : null;
         return TypedResults.Ok(new FindCasesResponse(
             page.OfType<StoredCase>().Select(s => CaseResponse.From(s.Record)).ToList(), query.Page, query.PerPage, result.Total,
@@ -52,12 +52,11 @@ public static class FindApi
     static async Task<Ok<List<string>>> Categories(HttpContext http, CaseIndex index, CancellationToken ct) =>
         TypedResults.Ok((await Totals(http, index, ct)).Categories.Keys.Order(StringComparer.Ordinal).ToList());
 
-    static async Task<CaseIndex.Totals> Totals(HttpContext http, CaseIndex index, CancellationToken ct) =>
+    static async Task<CaseTotals> Totals(HttpContext http, CaseIndex index, CancellationToken ct) =>
         await index.TotalsOf(Space.Of(http), QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All), ct);
 
     static async Task<Ok<List<CaseUser>>> Reporters(HttpContext http, CaseIndex index, CancellationToken ct) =>
-        TypedResults.Ok((await OwnedCases(http, index, ct)).Select(c => c.CreatedBy)
-            .DistinctBy(u => u.ProfileUid ?? u.Username ?? u.Email).OrderBy(u => u.Username, StringComparer.Ordinal).ToList());
+        TypedResults.Ok((await index.View(Space.Of(http), ct)).Reporters(QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All)));
 
     /// <summary>Kibana's all-cases metrics: status counts and mean time to resolve (seconds, from each closed case's duration).</summary>
     static async Task<Ok<JsonObject>> Metrics(HttpContext http, CaseIndex index, TimeProvider time, IOptions<SearchAfterKey> tokenKey, CancellationToken ct)
@@ -77,16 +76,11 @@ public static class FindApi
             metrics["status"] = StatusCounts(statuses.GetValueOrDefault(CaseStatus.Open), statuses.GetValueOrDefault(CaseStatus.InProgress), statuses.GetValueOrDefault(CaseStatus.Closed));
             return TypedResults.Ok(metrics);
         }
-        var cases = (await index.Cases(Space.Of(http), ct)).Where(r => CaseFinder.MatchesAllButStatus(r, query)).Select(r => r.Case).ToList();
-
+        var (open, inProgress, closed, durations) = (await index.View(Space.Of(http), ct)).Metrics(query);
         if (features.Contains("mttr"))
-        {
-            var durations = cases.Where(c => c.Duration is not null).Select(c => c.Duration!.Value).ToList();
             metrics["mttr"] = durations.Count == 0 ? null : (long)Math.Round(durations.Average());
-        }
         if (features.Contains("status"))
-            metrics["status"] = StatusCounts(
-                cases.Count(c => c.Status == CaseStatus.Open), cases.Count(c => c.Status == CaseStatus.InProgress), cases.Count(c => c.Status == CaseStatus.Closed));
+            metrics["status"] = StatusCounts(open, inProgress, closed);
         return TypedResults.Ok(metrics);
     }
 
@@ -111,12 +105,5 @@ public static class FindApi
         var errors = ids.Where((_, i) => found[i] is null)
             .Select(id => new BulkGetError("Not Found", $"Saved object [cases/{id}] not found", 404, id)).ToList();
         return TypedResults.Ok(new BulkGetResponse(cases, errors));
-    }
-
-    static async Task<IEnumerable<Case>> OwnedCases(HttpContext http, CaseIndex index, CancellationToken ct)
-    {
-        var owners = QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All);
-        var cases = await index.Cases(Space.Of(http), ct);
-        return cases.Select(r => r.Case).Where(c => owners.Count == 0 || owners.Contains(c.Owner));
     }
 }

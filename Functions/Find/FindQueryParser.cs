@@ -23,7 +23,7 @@ public static class FindQueryParser
         var operatorText = QueryValues.Single(q, "defaultSearchOperator") ?? "OR";
         if (operatorText is not ("OR" or "AND")) throw CasesException.InvalidValue("defaultSearchOperator", operatorText);
         var searchFields = QueryValues.OneOf(q, "searchFields", ["title", "description"]);
-        return new CaseFindQuery
+        var query = new CaseFindQuery
         {
             Statuses = QueryValues.OneOf(q, "status", CaseStatus.All),
             Severities = QueryValues.OneOf(q, "severity", CaseSeverity.All),
@@ -44,6 +44,8 @@ public static class FindQueryParser
             SearchAfter = QueryValues.Single(q, "searchAfter") is { } token ? ContinuationToken.Parse(token, sortField, q, tokenKey) : null,
             CustomFields = CustomFieldFilter(q),
         };
+        _ = query.SearchExpression; // parsed now, so a search past its limits is refused before any work
+        return query;
     }
 
     /// <summary><c>customFields={"key":["value", true, 42, null]}</c>: Kibana's custom-field filter, as JSON.</summary>

@@ -1,10 +1,8 @@
 using System.IO.Compression;
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Cases.Domain.Cases;
+using Cases.Domain.Find;
 using Cases.Functions.Cases;
-using Cases.Functions.Hosting;
 using Cases.Functions.Storage;
 
 namespace Cases.Functions.Find;
@@ -12,7 +10,7 @@ namespace Cases.Functions.Find;
 /// <summary>
 /// Compressed snapshots of a space's view, so that a new instance loads a few large rows instead of scanning every
 /// case of the space. Partition = space; a <c>head</c> row names the current generation and the change-log position
-/// the snapshot is complete up to; the generation's rows hold the gzipped cases in 64 KB binary properties. A snapshot
+/// the snapshot is complete up to; the generation's rows hold the gzipped compact view (<see cref="CaseView.WriteTo"/>, no case JSON) in 64 KB binary properties. A snapshot
 /// is only used while the change log still reaches back to it; otherwise, or if it is torn, the view is scanned.
 /// </summary>
 public sealed class ViewSnapshots(CasesTables tables)
@@ -20,13 +18,15 @@ public sealed class ViewSnapshots(CasesTables tables)
     const int PropertyBytes = 64_000;
     const int PropertiesPerRow = 14; // stays under the 1 MiB entity limit
 
-    public sealed record Entry(Case Case, int Version);
+    /// <summary>Bumped when the stored form changes; a head of another format is ignored (the view is scanned once).</summary>
+    const int Format = 2;
 
-    public async Task<(List<CaseRecord> Cases, long CursorTicks)?> Read(string space, long oldestUsableTicks, CancellationToken ct)
+    public async Task<(CaseView View, long CursorTicks)?> Read(string space, long oldestUsableTicks, CancellationToken ct)
     {
         var table = await tables.Views(ct);
         var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
         if (!head.HasValue || head.Value!.GetInt64("CursorTicks") is not { } cursor || cursor < oldestUsableTicks) return null;
+        if (head.Value.GetInt32("Format") != Format) return null;
         var generation = head.Value.GetString("Generation");
         var rows = head.Value.GetInt32("Rows") ?? 0;
 
@@ -40,9 +40,19 @@ public sealed class ViewSnapshots(CasesTables tables)
         }
         if (read != rows) return null; // torn: a concurrent writer removed it
         compressed.Position = 0;
-        await using var json = new GZipStream(compressed, CompressionMode.Decompress);
-        var entries = await JsonSerializer.DeserializeAsync(json, CasesJsonContext.Default.ListEntry, ct) ?? [];
-        return (entries.Select(e => new CaseRecord(e.Case, e.Version, 0, 0, null)).ToList(), cursor);
+        await using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+        using var plain = new BufferedStream(gzip, 1 << 16);
+        return CaseView.ReadFrom(plain) is { } view ? (view, cursor) : null;
+    }
+
+    /// <summary>Removes a space's snapshot (its cases are all gone), so the timer stops refreshing it.</summary>
+    public async Task Delete(string space, CancellationToken ct)
+    {
+        var table = await tables.Views();
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
+        if (!head.HasValue) return;
+        await table.DeleteEntityAsync(space, "head", head.Value!.ETag, ct);
+        if (head.Value.GetString("Generation") is { } generation) await DeleteGeneration(table, space, generation, ct);
     }
 
     /// <summary>The spaces that have a snapshot.</summary>
@@ -55,12 +65,13 @@ public sealed class ViewSnapshots(CasesTables tables)
         return spaces;
     }
 
-    public async Task Write(string space, IEnumerable<CaseRecord> cases, long cursorTicks, CancellationToken ct)
+    public async Task Write(string space, CaseView view, long cursorTicks, CancellationToken ct)
     {
         var table = await tables.Views(ct);
         using var compressed = new MemoryStream();
         await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-            await JsonSerializer.SerializeAsync(gzip, cases.Select(r => new Entry(r.Case, r.Version)).ToList(), CasesJsonContext.Default.ListEntry, ct);
+        await using (var buffered = new BufferedStream(gzip, 1 << 16))
+            view.WriteTo(buffered);
         var bytes = compressed.ToArray();
 
         var generation = Guid.NewGuid().ToString("N");
@@ -73,7 +84,7 @@ public sealed class ViewSnapshots(CasesTables tables)
             await table.AddEntityAsync(row, ct);
         }
         var previous = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
-        await table.UpsertEntityAsync(new TableEntity(space, "head") { ["Generation"] = generation, ["Rows"] = rows, ["CursorTicks"] = cursorTicks },
+        await table.UpsertEntityAsync(new TableEntity(space, "head") { ["Generation"] = generation, ["Rows"] = rows, ["CursorTicks"] = cursorTicks, ["Format"] = Format },
             TableUpdateMode.Replace, ct);
         if (previous.HasValue && previous.Value!.GetString("Generation") is { } old)
             await DeleteGeneration(table, space, old, ct);

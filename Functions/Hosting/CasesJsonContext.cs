@@ -26,7 +26,6 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(List<CaseResponse>))]
 [JsonSerializable(typeof(FindCasesResponse))]
 [JsonSerializable(typeof(BulkGetResponse))]
-[JsonSerializable(typeof(List<Find.ViewSnapshots.Entry>), TypeInfoPropertyName = "ListEntry")]
 [JsonSerializable(typeof(FindUserActionsResponse))]
 [JsonSerializable(typeof(List<DeprecatedUserActionResponse>))]
 [JsonSerializable(typeof(List<string>))]

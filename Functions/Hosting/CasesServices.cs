@@ -35,6 +35,9 @@ public static class CasesServices
         services.AddSingleton<PendingBlobs>();
         services.AddSingleton<FileStore>();
         services.AddSingleton<CaseStore>();
+        services.AddOptions<FindOptions>().BindConfiguration(FindOptions.Section)
+            .Validate(o => o.ViewMemoryLimitMegabytes > 0 && o.IdleViewLifetime > TimeSpan.Zero && o.CatchUpWait >= TimeSpan.Zero,
+                "Cases:Find: ViewMemoryLimitMegabytes and IdleViewLifetime must be positive, CatchUpWait not negative.").ValidateOnStart();
         services.AddSingleton<CaseIndex>();
         services.AddSearchAfterKey();
         services.AddBodyLimits();

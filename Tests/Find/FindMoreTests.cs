@@ -125,27 +125,39 @@ public sealed class FindMoreTests(CasesAppFixture app) : IClassFixture<CasesAppF
     }
 
     [Fact]
-    public async Task Another_instance_sees_changes_within_a_second()
+    public async Task Another_instance_sees_changes_within_seconds()
     {
         // A second app over the same tables: its view catches up from the change log, not from this instance's memory.
+        // It catches up in the background once its view is a second old, so a loaded machine may take a little longer.
         var second = new SecondInstance(app.TablePrefix);
         await second.InitializeAsync();
         try
         {
-        Assert.Equal(0, (await (await second.Http.GetAsync(Api("/cases/_find"))).Json())["total"]!.GetValue<int>());
+            Assert.Equal(0, (await (await second.Http.GetAsync(Api("/cases/_find"))).Json())["total"]!.GetValue<int>());
 
-        var created = await app.CreateCase(space, new { title = "Seen elsewhere" });
-        await Task.Delay(1100);
-        Assert.Equal(["Seen elsewhere"], Titles(await (await second.Http.GetAsync(Api("/cases/_find"))).Json()));
+            var created = await app.CreateCase(space, new { title = "Seen elsewhere" });
+            Assert.Equal(["Seen elsewhere"], await Eventually(async () => Titles(await (await second.Http.GetAsync(Api("/cases/_find"))).Json()), t => t.Length == 1));
 
-        await app.Http.DeleteAsync(Api($"/cases?ids={created["id"]}"));
-        await Task.Delay(1100);
-        Assert.Equal(0, (await (await second.Http.GetAsync(Api("/cases/_find"))).Json())["total"]!.GetValue<int>());
+            await app.Http.DeleteAsync(Api($"/cases?ids={created["id"]}"));
+            Assert.Equal(0, await Eventually(async () => (await (await second.Http.GetAsync(Api("/cases/_find"))).Json())["total"]!.GetValue<int>(), n => n == 0));
         }
         finally
         {
             await second.DisposeAsync();
         }
+    }
+
+    /// <summary>Asks again every 200 ms, for at most 10 seconds, until the answer is as wanted; returns the last answer.</summary>
+    static async Task<T> Eventually<T>(Func<Task<T>> ask, Func<T, bool> wanted)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answer = await ask();
+        while (!wanted(answer) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(200);
+            answer = await ask();
+        }
+        return answer;
     }
 
     [Fact]
