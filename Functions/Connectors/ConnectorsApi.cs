@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
-using Cases.Functions.Find;
+using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Outbound;
 using Cases.Functions.Settings;
@@ -92,11 +92,14 @@ public static class ConnectorsApi
             .Select(c => (JsonNode?)ConnectorResponse.ForCases(c, references.GetValueOrDefault(c.Id))).ToArray()));
     }
 
-    /// <summary>How many cases and case settings of the space name each connector (from the in-memory view of the space).</summary>
+    /// <summary>
+    /// How many cases and case settings of the space name each connector. The compact find view keeps no connector,
+    /// so this reads the space's cases (a listing of connectors, not a hot path).
+    /// </summary>
     static async Task<Dictionary<string, int>> References(ConnectorServices s, string space, CancellationToken ct)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var record in await s.Cases.Cases(space, ct))
+        await foreach (var record in s.Cases.List(space, [], [], ct))
             counts[record.Case.Connector.Id] = counts.GetValueOrDefault(record.Case.Connector.Id) + 1;
         foreach (var settings in await s.Settings.List(space, ct))
             counts[settings.Configuration.Connector.Id] = counts.GetValueOrDefault(settings.Configuration.Connector.Id) + 1;
@@ -137,10 +140,10 @@ public static class ConnectorsApi
 }
 
 /// <summary>What the connector handlers need, bound from DI in one parameter.</summary>
-public sealed class ConnectorServices(ConnectorStore store, AllowedHosts allowedHosts, CaseIndex cases, ConfigurationStore settings)
+public sealed class ConnectorServices(ConnectorStore store, AllowedHosts allowedHosts, CaseStore cases, ConfigurationStore settings)
 {
     public ConnectorStore Store { get; } = store;
     public AllowedHosts AllowedHosts { get; } = allowedHosts;
-    public CaseIndex Cases { get; } = cases;
+    public CaseStore Cases { get; } = cases;
     public ConfigurationStore Settings { get; } = settings;
 }
