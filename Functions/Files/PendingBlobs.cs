@@ -14,7 +14,7 @@ namespace Cases.Functions.Files;
 /// so of an upload that is slow and a sweep that thinks it dead, exactly one wins: the sweep never deletes a blob
 /// that is about to get its row. The table lists only work in flight, so the sweep reads little however many files.
 /// </summary>
-public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options)
+public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options, Testing.TestHooks hooks)
 {
     /// <summary>How long a note of a blob not written yet is given: no request lives that long.</summary>
     static readonly TimeSpan UnwrittenAge = TimeSpan.FromDays(1);
@@ -107,6 +107,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
                 kept++;
                 continue;
             }
+            await hooks.At(Testing.HookPoints.SweepClaimed, entry.Space, ct);
             if (created is not null && await blob.DeleteIfExistsAsync(cancellationToken: ct)) deleted++;
         }
         return seen == 0 ? [] : [$"File blobs: {seen} pending, {deleted} orphan(s) deleted, {kept} left for the next run"];

@@ -56,6 +56,7 @@ public static class CasesApp
         builder.Services.AddSingleton<AlertSyncOutbox>();
         builder.Services.AddSingleton<AlertStatusSync>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Testing.TestHooks>(); // inert unless Cases:Testing:Hooks=true (tests only)
         NumberingSchedule.Register(builder);
         builder.Services.AddOpenApi();
         customize?.Invoke(builder);

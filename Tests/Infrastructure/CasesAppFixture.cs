@@ -44,6 +44,7 @@ public class CasesAppFixture : IAsyncLifetime
                 ["Cases:Identity:LocalUser:Username"] = "local-tester",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Cases:Numbering:RunInProcess"] = "false",
+                [global::Cases.Functions.Testing.TestHooks.Setting] = "true",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             };
             foreach (var (key, value) in Settings) settings[key] = value;
@@ -69,6 +70,9 @@ public class CasesAppFixture : IAsyncLifetime
         }
         await App.DisposeAsync();
     }
+
+    /// <summary>The app's test hooks (on in every test fixture): hold requests between read and commit, or crash them.</summary>
+    public global::Cases.Functions.Testing.TestHooks Hooks => App.Services.GetRequiredService<global::Cases.Functions.Testing.TestHooks>();
 
     public async Task<TableClient> CasesTable() => await App.Services.GetRequiredService<CasesTables>().Cases();
 
