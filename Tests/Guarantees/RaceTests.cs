@@ -186,13 +186,16 @@ public sealed class RaceTests(CasesAppFixture app) : IClassFixture<CasesAppFixtu
     [Fact]
     public async Task A_numbering_run_that_read_the_counter_before_others_moved_it_never_hands_out_a_number_twice()
     {
+        // The space's counter exists already (so runs update it under its ETag rather than create it).
+        var zeroth = (await app.CreateCase(space)).Id();
+        await ActivatorUtilities.CreateInstance<CaseNumberer>(app.App.Services).Run(default);
         var first = new[] { (await app.CreateCase(space)).Id(), (await app.CreateCase(space)).Id() };
         var slow = ActivatorUtilities.CreateInstance<CaseNumberer>(app.App.Services);
         var gate = HookGate.Hold(app.Hooks, HookPoints.NumberingCommit, space, 1);
         var slowRun = Task.Run(() => slow.Run(default));
-        await gate.AllArrived(); // read the counter (0) and planned #1, #2
+        await gate.AllArrived(); // read the counter (1) and planned #2, #3
 
-        // Meanwhile other runs number those two and a third case, moving the counter to 3.
+        // Meanwhile other runs number those two and a third case, moving the counter to 4.
         await ActivatorUtilities.CreateInstance<CaseNumberer>(app.App.Services).Run(default);
         var third = (await app.CreateCase(space)).Id();
         await ActivatorUtilities.CreateInstance<CaseNumberer>(app.App.Services).Run(default);
@@ -202,8 +205,8 @@ public sealed class RaceTests(CasesAppFixture app) : IClassFixture<CasesAppFixtu
         await ActivatorUtilities.CreateInstance<CaseNumberer>(app.App.Services).Run(default);
 
         var numbers = new List<long>();
-        foreach (var id in first.Append(third).Append(fourth))
+        foreach (var id in first.Prepend(zeroth).Append(third).Append(fourth))
             numbers.Add((await app.Get(space, $"/cases/{id}"))["incremental_id"]!.GetValue<long>());
-        Assert.Equal([1L, 2, 3, 4], numbers);
+        Assert.Equal([1L, 2, 3, 4, 5], numbers);
     }
 }
