@@ -1,5 +1,7 @@
-// Cases on Azure: a Flex Consumption function app (custom handler, Linux) over one storage account, with a
+// Cases on Azure: a Flex Consumption function app (.NET 10 isolated worker, Linux) over one storage account, with a
 // user-assigned managed identity (no keys anywhere), Application Insights and least-privilege role assignments.
+// Secure by default (docs/security.md): App Service Authentication answers 401 without an Entra token, storage is
+// behind a firewall that admits the app's subnet, no basic-auth publishing, diagnostics to Log Analytics.
 // Deploy into an existing resource group:
 //   az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json
 // Plain resource declarations only (no registry modules), so `bicep build` works offline.
@@ -20,16 +22,6 @@ param appName string = 'cases'
 
 @description('NCRONTAB schedule (6 fields, UTC) of the AssignCaseNumbers timer that numbers new cases.')
 param numberingSchedule string = '0 */10 * * * *'
-
-@description('Flex Consumption runtime stack. "custom" runs the packaged native executable as a custom handler. "dotnet-isolated" is the stack Microsoft\'s ASP.NET Core custom-handler sample declares; use it where "custom" is not offered in your region (host.json still launches the same executable).')
-@allowed([
-  'custom'
-  'dotnet-isolated'
-])
-param runtimeName string = 'custom'
-
-@description('Runtime version: "1.0" for custom, "10.0" for dotnet-isolated. Empty picks the right one for runtimeName.')
-param runtimeVersion string = ''
 
 @description('Most instances the app may scale out to.')
 @minValue(1)
@@ -53,8 +45,21 @@ param alwaysReadyHttpInstances int = 0
 @maxLength(20)
 param tablePrefix string = ''
 
-@description('Take the caller from App Service Authentication\'s X-MS-CLIENT-PRINCIPAL header. Set to true ONLY after turning on App Service Authentication (Easy Auth) for the app: without it, anyone can send that header and act as anyone.')
-param trustClientPrincipal bool = false
+@description('Client id of the Entra app registration that signs callers in (App Service Authentication, "Easy Auth"). Authentication is always on and answers 401 to requests without a valid token; until this is set, every request except health gets 401.')
+param authClientId string = ''
+
+@description('Take the caller from App Service Authentication\'s X-MS-CLIENT-PRINCIPAL header. Defaults to true when authClientId is set: the platform then sets that header and strips it from callers.')
+param trustClientPrincipal bool = !empty(authClientId)
+
+@description('Client networks (IPv4 addresses or CIDR ranges) allowed to reach the storage account: downloads redirect to short-lived signed links of the blob, which the caller\'s browser follows. Empty: only the app\'s subnet reaches storage, and downloads by link fail.')
+param storageClientIpRanges array = []
+
+@description('Address space of the virtual network the app reaches storage through (service endpoints; the storage firewall admits only its subnet).')
+param vnetAddressPrefix string = '10.42.0.0/16'
+
+@description('Key that signs the _find searchAfter tokens (Cases__Find__TokenKey), the same on every instance. Generated per deployment by default: tokens handed out before a deployment are then refused with 400.')
+@secure()
+param searchAfterTokenKey string = '${newGuid()}${newGuid()}'
 
 @description('User name that requests without a trusted principal act as. Empty (the default) makes them 401: nobody can use the API until App Service Authentication is on and trustClientPrincipal is true.')
 param anonymousUserName string = ''
@@ -80,13 +85,14 @@ var baseName = '${appName}-${environmentName}'
 var functionAppName = '${baseName}-${suffix}'
 var storageAccountName = take(toLower('${appName}${environmentName}${suffix}'), 24)
 var allTags = union(tags, { application: 'cases', environment: environmentName })
-var effectiveRuntimeVersion = !empty(runtimeVersion) ? runtimeVersion : (runtimeName == 'custom' ? '1.0' : '10.0')
 
 // What the app uses in the account (see README "Deploy to Azure").
 var deploymentContainerName = 'app-package'
 var caseFilesContainerName = 'case-files'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
+var helperTableNames = ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs']
+var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
 
 // No anonymous user: Cases__Identity__LocalUserEnabled=false, so requests without a trusted principal get 401.
 var localUserSettings = empty(anonymousUserName)
@@ -102,6 +108,7 @@ var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0565c8e0cf1d'
+  storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
@@ -112,6 +119,45 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   name: 'id-${baseName}-${suffix}'
   location: location
   tags: allTags
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Network: the app's outbound traffic leaves through a delegated subnet with a storage service endpoint.
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-01-01' = {
+  name: 'vnet-${baseName}-${suffix}'
+  location: location
+  tags: allTags
+  properties: {
+    addressSpace: {
+      addressPrefixes: [vnetAddressPrefix]
+    }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: cidrSubnet(vnetAddressPrefix, 24, 0)
+          delegations: [
+            {
+              name: 'flex'
+              properties: {
+                serviceName: 'Microsoft.App/environments'
+              }
+            }
+          ]
+          serviceEndpoints: [
+            {
+              service: 'Microsoft.Storage'
+            }
+          ]
+        }
+      }
+    ]
+  }
+
+  resource appSubnet 'subnets' existing = {
+    name: 'app'
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -133,10 +179,19 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    // The firewall admits the app's subnet and the client ranges that follow signed download links; nothing else.
+    // (It is per account: tables and queues answer those ranges too, but with no shared key and no role they refuse them.)
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+      bypass: 'None'
+      virtualNetworkRules: [
+        {
+          id: vnet::appSubnet.id
+          action: 'Allow'
+        }
+      ]
+      ipRules: [for ipRange in storageClientIpRanges: { value: ipRange, action: 'Allow' }]
     }
   }
 }
@@ -163,6 +218,17 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
     publicAccess: 'None'
   }
 }
+
+// The Functions host's own containers (locks, timer status, keys), created here so the identity needs no account-wide role.
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for name in hostContainerNames: {
+    parent: blobService
+    name: name
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
 
 resource caseFilesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
@@ -195,7 +261,7 @@ resource casesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023
 // The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight
 // (README, "Storage layout").
 resource helperTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
-  for name in ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs']: {
+  for name in helperTableNames: {
     parent: tableService
     name: '${tablePrefix}${name}'
   }
@@ -260,6 +326,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: vnet::appSubnet.id
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -275,7 +342,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'Cases__Storage__TablePrefix', value: tablePrefix }
         { name: 'Cases__Identity__TrustClientPrincipal', value: string(trustClientPrincipal) }
-        // AssignCaseNumbers' NCRONTAB schedule: its function.json reads %NUMBERING_SCHEDULE%, so it must exist.
+        { name: 'Cases__Find__TokenKey', value: searchAfterTokenKey }
+        // AssignCaseNumbers' NCRONTAB schedule: its TimerTrigger reads %NUMBERING_SCHEDULE%, so it must exist.
         { name: 'NUMBERING_SCHEDULE', value: numberingSchedule }
         // Distinct per app, so two apps sharing an account never share the timer lock (see README).
         { name: 'AzureFunctionsWebHost__hostid', value: take(functionAppName, 32) }
@@ -301,29 +369,135 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
             ]
           : []
       }
+      // The isolated worker on .NET 10 (./scripts/package builds its ReadyToRun publish output).
       runtime: {
-        name: runtimeName
-        version: effectiveRuntimeVersion
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
   dependsOn: [
     // The platform pulls the package and the host takes its locks with the identity: roles first.
-    blobOwner
+    deploymentBlobOwner
+    caseFilesBlobOwner
+    hostBlobOwners
+    blobDelegator
     queueContributor
-    tableContributor
+    casesTableContributor
+    helperTableContributors
     deploymentContainer
   ]
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Role assignments: data-plane roles on this one storage account only, and metrics publishing on this one component.
-// Blob Data Owner (not Contributor) is what the Functions host needs on AzureWebJobsStorage (locks, deployment
-// package); it also covers the case-files container. Nothing is granted at resource-group or subscription scope.
+// No FTP or SCM basic-auth publishing: deployments use Entra ID.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
 
-resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageBlobDataOwner)
-  scope: storage
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// App Service Authentication: every request needs an Entra token for authClientId (401 otherwise), except health probes.
+resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: ['/api/health', '/api/health/ready']
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: !empty(authClientId)
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: empty(authClientId) ? [] : [authClientId, 'api://${authClientId}']
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Diagnostic settings: the app's logs, and storage reads, writes and deletes, go to the Log Analytics workspace.
+
+resource appDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: functionApp
+  properties: {
+    workspaceId: logs.id
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logs.id
+    logs: [for category in ['StorageRead', 'StorageWrite', 'StorageDelete']: { category: category, enabled: true }]
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: logs.id
+    logs: [for category in ['StorageRead', 'StorageWrite', 'StorageDelete']: { category: category, enabled: true }]
+  }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: {
+    workspaceId: logs.id
+    logs: [for category in ['StorageRead', 'StorageWrite', 'StorageDelete']: { category: category, enabled: true }]
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Role assignments: data-plane roles on the containers, tables and queue the app and its host use, not on the account;
+// the one account-scoped role, Blob Delegator, only lets the identity sign download links for blobs it can already read.
+// Blob Data Owner (not Contributor) is what the Functions host needs on its containers. Nothing is granted at
+// resource-group or subscription scope.
+
+resource deploymentBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(deploymentContainer.id, identity.id, roles.storageBlobDataOwner)
+  scope: deploymentContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
     principalId: identity.properties.principalId
@@ -331,9 +505,41 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
+resource caseFilesBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(caseFilesContainer.id, identity.id, roles.storageBlobDataOwner)
+  scope: caseFilesContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource hostBlobOwners 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in hostContainerNames: {
+    name: guid(storage.id, name, identity.id, roles.storageBlobDataOwner)
+    scope: hostContainers[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource blobDelegator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, roles.storageBlobDelegator)
   scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDelegator)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(alertStatusQueue.id, identity.id, roles.storageQueueDataContributor)
+  scope: alertStatusQueue
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
     principalId: identity.properties.principalId
@@ -341,15 +547,27 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageTableDataContributor)
-  scope: storage
+resource casesTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(casesTable.id, identity.id, roles.storageTableDataContributor)
+  scope: casesTable
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
+
+resource helperTableContributors 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in helperTableNames: {
+    name: guid(storage.id, tablePrefix, name, identity.id, roles.storageTableDataContributor)
+    scope: helperTables[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
 
 resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(appInsights.id, identity.id, roles.monitoringMetricsPublisher)

@@ -64,4 +64,8 @@ public static class AttachmentLimits
     /// </summary>
     public const int AlertsPerTransaction = 90;
     public const int IdMax = 512;
+    /// <summary>One alert's <c>ecs</c> as JSON (default escaping, the most it can take to store): 90 of them fit a 1 MiB row.</summary>
+    public const int EcsJsonMax = 4_096;
+    /// <summary>Values of one <c>ecs</c> field (an array): more than a case's 50 observables is never useful.</summary>
+    public const int EcsValuesMax = 50;
 }

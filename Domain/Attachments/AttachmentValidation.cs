@@ -74,6 +74,7 @@ public static class AttachmentValidation
             default:
                 throw CasesException.BadRequest("The ecs field must be an object per alert, in the same positions as alertId.");
         }
+        foreach (var doc in ecs) CheckEcs(doc);
         var fields = new JsonObject
         {
             ["alertId"] = CaseJson.Strings(ids),
@@ -141,6 +142,26 @@ public static class AttachmentValidation
         if (indices.Any(i => i.Length > AttachmentLimits.IdMax)) throw CasesException.InvalidValue("index", indices.First(i => i.Length > AttachmentLimits.IdMax));
         return indices;
     }
+
+    /// <summary>
+    /// An alert's ECS fields are stored with the attachment (up to <see cref="AttachmentLimits.AlertsPerTransaction"/> per
+    /// row of at most 1 MiB) and scanned for observables: bounded in size and in values per field.
+    /// </summary>
+    static void CheckEcs(JsonNode? doc)
+    {
+        if (doc is null) return;
+        if (doc.ToJsonString().Length > AttachmentLimits.EcsJsonMax)
+            throw CasesException.BadRequest($"The ecs of an alert is too large. The maximum size is {AttachmentLimits.EcsJsonMax} characters of JSON.");
+        if (Arrays(doc).FirstOrDefault(a => a.Count > AttachmentLimits.EcsValuesMax) is { } many)
+            throw CasesException.BadRequest($"The ecs field {many.GetPath()[doc.GetPath().Length..].TrimStart('.')} has too many values. The maximum is {AttachmentLimits.EcsValuesMax}.");
+    }
+
+    static IEnumerable<JsonArray> Arrays(JsonNode? node) => node switch
+    {
+        JsonArray a => a.SelectMany(Arrays).Prepend(a),
+        JsonObject o => o.SelectMany(p => Arrays(p.Value)),
+        _ => [],
+    };
 
     static void CheckSize(JsonNode? node)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Cases.Domain.Attachments;
+using Cases.Domain.Errors;
 using Cases.Domain.Observables;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
@@ -65,6 +66,22 @@ public static class AttachmentRows
             ["AttachmentId"] = a.Id,
             ["Index"] = a.Indices[i],
         });
+
+    /// <summary>Table Storage's key limit: 1 KiB, i.e. 512 UTF-16 characters.</summary>
+    public const int RowKeyMax = 512;
+
+    /// <summary>What an escaped alert id may take of an index row key, beside <c>alert_</c>, <c>_</c> and a case id (at most 64).</summary>
+    public const int EscapedAlertIdMax = RowKeyMax - 7 - 64;
+
+    /// <summary>An alert id whose index row key would pass the key limit is refused before anything is written.</summary>
+    public static void CheckAlertIds(NewAttachment input)
+    {
+        if (input.Type != AttachmentTypes.Alert) return;
+        foreach (var id in input.Fields["alertId"]!.AsArray().Select(n => n!.GetValue<string>()))
+            if (Escape(id).Length > EscapedAlertIdMax)
+                throw CasesException.BadRequest(
+                    $"The alertId \"{id[..Math.Min(id.Length, 40)]}...\" is too long: at most {EscapedAlertIdMax} characters once '/', '\\', '#', '?', '%', '_' and control characters are escaped (5 characters each).");
+    }
 
     /// <summary>Row keys may not hold '/', '\', '#', '?' or control characters; '_' and '%' are escaped too (as %XXXX).</summary>
     public static string Escape(string value)

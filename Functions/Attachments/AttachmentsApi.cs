@@ -40,6 +40,7 @@ public static partial class AttachmentsApi
     {
         var space = Space.Of(http);
         var input = AttachmentValidation.Validate(await RequestJson.ReadObject(http.Request, ct));
+        AttachmentRows.CheckAlertIds(input);
         var user = identity.Of(http);
         var now = time.Now();
         CaseRecord record;
@@ -113,6 +114,7 @@ public static partial class AttachmentsApi
         var space = Space.Of(http);
         var body = await RequestJson.ReadObject(http.Request, ct);
         var input = AttachmentValidation.Validate(body, "id", "version");
+        AttachmentRows.CheckAlertIds(input);
         var id = RequiredText(body, "id");
         var version = RequiredText(body, "version");
         var user = identity.Of(http);
@@ -269,7 +271,7 @@ public static partial class AttachmentsApi
 
     static CasesException CommentNotFound(string id) => CasesException.NotFound($"Saved object [cases-comments/{id}] not found");
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,64}\z")]
     private static partial Regex IdShape();
 
     internal static bool IsId(string id) => IdShape().IsMatch(id);

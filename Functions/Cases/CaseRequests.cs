@@ -62,7 +62,7 @@ public static partial class CaseRequests
     static Optional<T> Field<T>(JsonObject item, string key, Func<JsonNode?, T> bind) =>
         item.TryGetPropertyValue(key, out var node) ? bind(node) : Optional<T>.Unset;
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,64}\z")]
     private static partial Regex CaseIdShape();
 
     /// <summary>Ids become row keys; one that could never have been issued simply does not exist.</summary>

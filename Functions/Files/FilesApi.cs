@@ -51,8 +51,6 @@ public static partial class FilesApi
         var user = identity.Of(http);
         if (!CaseRequests.IsCaseId(caseId)) throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
         var owner = await store.CheckRoom(space, caseId, ct);
-        if (http.Request.ContentLength is null && FunctionsHost.IsActive(http.RequestServices.GetRequiredService<IConfiguration>()))
-            throw new CasesException(411, "Uploads need a Content-Length: the Functions host drops chunked request bodies.");
         if (http.Request.ContentLength > limits.MaxFileBytes + MultipartOverhead) throw FileRules.TooLarge("", limits);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
             bodyLimit.MaxRequestBodySize = limits.MaxFileBytes + MultipartOverhead;
@@ -234,7 +232,7 @@ public static partial class FilesApi
             http.Response.Headers.CacheControl = "no-store"; // the link expires; ask again
             return TypedResults.Redirect((await links.For(blob, file, ct)).AbsoluteUri);
         }
-        var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        var stream = new BlobRangeStream(blob, file.Size, BlobRangeStream.Requested(http.Request, file.Size));
         var headers = http.Response.Headers;
         if (!http.Request.Headers.ContainsKey(HeaderNames.Range))
             headers["Content-MD5"] = Convert.ToBase64String(Convert.FromHexString(file.Md5));
@@ -262,7 +260,7 @@ public static partial class FilesApi
     }
 
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
-        (CaseRequests.IsCaseId(caseId) && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null)
+        (CaseRequests.IsCaseId(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A file blob of case {CaseId} is left to the timer's sweep")]

@@ -8,7 +8,7 @@ namespace Cases.Functions.Find;
 /// <summary>The query string of <c>_find</c>, checked with Kibana's rules and messages.</summary>
 public static class FindQueryParser
 {
-    public static CaseFindQuery Parse(IQueryCollection q, DateTimeOffset now)
+    public static CaseFindQuery Parse(IQueryCollection q, DateTimeOffset now, SearchAfterKey tokenKey)
     {
         var (page, perPage) = QueryValues.Paging(q);
         var sortField = QueryValues.Single(q, "sortField") ?? "createdAt";
@@ -34,7 +34,7 @@ public static class FindQueryParser
             Descending = QueryValues.Descending(q, fallback: true),
             Page = page,
             PerPage = perPage,
-            SearchAfter = QueryValues.Single(q, "searchAfter") is { } token ? ContinuationToken.Parse(token, sortField, q) : null,
+            SearchAfter = QueryValues.Single(q, "searchAfter") is { } token ? ContinuationToken.Parse(token, sortField, q, tokenKey) : null,
             CustomFields = CustomFieldFilter(q),
         };
     }

@@ -52,12 +52,16 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
                 {
                     try
                     {
-                        // Not CreateIfNotExistsAsync: it serializes its request by reflection, which Native AOT does not allow.
+                        // Not CreateIfNotExistsAsync: it serializes its request by reflection (kept out since the Native AOT build).
                         await table.CreateAsync();
                     }
                     catch (RequestFailedException ex) when (ex.Status == 409)
                     {
                         // Exists already, or was created concurrently by another instance: fine.
+                    }
+                    catch (RequestFailedException ex) when (ex.Status == 403)
+                    {
+                        // An identity whose role is scoped to its tables cannot create one: it uses those provisioned (infra/main.bicep).
                     }
                     created = true;
                 }

@@ -13,6 +13,6 @@ public sealed partial class StorageOptions
 
     public static bool IsValidPrefix(string prefix) => prefix.Length == 0 || PrefixShape().IsMatch(prefix);
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,19}$")]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]{0,19}\z")]
     private static partial Regex PrefixShape();
 }
