@@ -20,7 +20,7 @@ public sealed record StoredAttachment(Attachment Attachment, ETag ETag);
 public sealed record AttachmentChange(CaseRecord Next, IReadOnlyList<UserAction> Actions, IReadOnlyList<TableTransactionAction> Rows);
 
 /// <summary>Reads attachments and commits attachment changes together with the case counters and user actions.</summary>
-public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes, FileStore files)
+public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes, FileStore files, Testing.TestHooks hooks)
 {
     public FileStore Files => files;
 
@@ -110,6 +110,7 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes, 
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
         // Announced in the space's change log first, so every instance's find view re-reads the case (new counters, updated_at).
         await changes.Note(space, change.Next.Case.Id, ct);
+        await hooks.At(Testing.HookPoints.AttachmentCommit, space, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);

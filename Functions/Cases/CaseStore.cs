@@ -10,7 +10,7 @@ namespace Cases.Functions.Cases;
 public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false, bool HasAttachments = false);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
-public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.FileStore files)
+public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.FileStore files, Testing.TestHooks hooks)
 {
     /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
     public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
@@ -58,10 +58,12 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
         if (alongside is not null) batch.AddRange(alongside);
         await changes.Note(space, next.Case.Id, ct);
+        await hooks.At(Testing.HookPoints.CaseCommit, space, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
             changes.Saved(space, next);
+            await hooks.At(Testing.HookPoints.CaseCommitted, space, ct);
             return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 412)
@@ -104,6 +106,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
             }
         }
         changes.Removed(space, caseId);
+        await hooks.At(Testing.HookPoints.DeleteMarked, space, ct);
         await Purge(table, space, caseId, ct);
     }
 
@@ -111,13 +114,17 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     {
         // Index rows live outside the case's prefix and are found through its attachments, so they go first.
         await Attachments.AlertIndex.Purge(table, space, caseId, ct);
+        await hooks.At(Testing.HookPoints.PurgedAlertIndex, space, ct);
         // Blobs and file index rows likewise, while the case's file rows still list them.
         await files.PurgeCase(space, caseId, ct);
+        await hooks.At(Testing.HookPoints.PurgedFiles, space, ct);
         // The number's lookup row goes first, while the case row still tells which number it had.
         var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
         if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)
             await table.DeleteEntityAsync(space, CaseRows.NumberKey(number), ETag.All, ct);
+        await hooks.At(Testing.HookPoints.PurgedNumber, space, ct);
         await TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, CaseRows.ItemsPrefix(caseId)), ct);
+        await hooks.At(Testing.HookPoints.PurgedItems, space, ct);
         await table.DeleteEntityAsync(space, CaseRows.CaseKey(caseId), ETag.All, ct);
     }
 

@@ -14,7 +14,7 @@ namespace Cases.Functions.Files;
 /// index rows, the user actions, and the case row's file counter merged under its ETag (so a concurrent change is
 /// retried, never lost, and the case's version does not move).
 /// </summary>
-public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, PendingBlobs pending, IOptions<FilesOptions> options, ILogger<FileStore> logger)
+public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, PendingBlobs pending, IOptions<FilesOptions> options, Testing.TestHooks hooks, ILogger<FileStore> logger)
 {
     const int Attempts = 10;
 
@@ -54,6 +54,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
                 new(TableTransactionActionType.Add, CaseRows.ToEntity(space, action, CaseRows.UserActionKey(action, 0))),
             };
             batch.AddRange(FileRows.HashKeys(file).Select(k => new TableTransactionAction(TableTransactionActionType.Add, FileRows.HashEntity(space, k, file))));
+            await hooks.At(Testing.HookPoints.FileCommit, space, ct);
             if (await TrySubmit(table, batch, attempt, ct)) return;
         }
     }
@@ -90,6 +91,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
                 throw;
             }
         }
+        await hooks.At(Testing.HookPoints.FileDetached, space, ct);
         // Committed: the files are gone, whatever follows. Blobs this does not delete (a crash, storage down) are invisible
         // and still noted, so the timer's sweep deletes them.
         try

@@ -10,11 +10,11 @@ namespace Cases.Functions.Files;
 /// deletion between its table commit and the blob's. Each gets a row in the <c>pendingblobs</c> table (partition =
 /// space, row key = file id) before the blob work and loses it after; the timer's run (<see cref="Sweep"/>) handles
 /// rows left older than <see cref="FilesOptions.OrphanAge"/>: a blob no file row holds is deleted. The sweep first
-/// claims a row (deletes it under its ETag) and an upload renews its row (under its ETag) just before its table commit,
+/// claims a row (marks it claimed under its ETag, and deletes it only after the blob) and an upload renews its row (under its ETag) just before its table commit,
 /// so of an upload that is slow and a sweep that thinks it dead, exactly one wins: the sweep never deletes a blob
 /// that is about to get its row. The table lists only work in flight, so the sweep reads little however many files.
 /// </summary>
-public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options)
+public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options, Testing.TestHooks hooks)
 {
     /// <summary>How long a note of a blob not written yet is given: no request lives that long.</summary>
     static readonly TimeSpan UnwrittenAge = TimeSpan.FromDays(1);
@@ -57,7 +57,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
     public async Task Remove(IEnumerable<Entry> entries, CancellationToken ct)
     {
         var table = await tables.PendingBlobs(ct);
-        foreach (var entry in entries) await Claim(table, entry, ct);
+        foreach (var entry in entries) await Forget(table, entry, ct);
     }
 
     /// <summary>
@@ -77,6 +77,13 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         {
             seen++;
             var entry = new Entry(row.PartitionKey, row.GetString("CaseId"), row.RowKey, row.ETag);
+            if (row.GetBoolean("Claimed") == true)
+            {
+                // A sweep that died between its claim and the blob's deletion: the blob is the sweep's, finish the work.
+                if (await (await blobs.Block(FileBlobs.Name(entry.Space, entry.CaseId, entry.FileId), ct)).DeleteIfExistsAsync(cancellationToken: ct)) deleted++;
+                await Forget(table, entry, ct);
+                continue;
+            }
             var dayOld = row.GetDateTimeOffset("NotedAt") <= now - UnwrittenAge;
             if (await Held(entry))
             {
@@ -100,20 +107,39 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
                 continue;
             }
             // Claimed under its ETag, so an upload that renewed its note meanwhile (412) keeps its blob. Gone already (404):
-            // the storage client retried our own claim, or the note's request settled it; the row decides.
-            var claim = await Claim(table, entry, ct);
-            if (claim == 412 || (claim == 404 && await Held(entry)))
+            // the note's request settled it. The claim stays on the row until the blob is gone, so a sweep that dies in
+            // between leaves it to the next.
+            var claimed = await Claim(table, row, ct);
+            if (claimed is null)
             {
                 kept++;
                 continue;
             }
+            await hooks.At(Testing.HookPoints.SweepClaimed, entry.Space, ct);
             if (created is not null && await blob.DeleteIfExistsAsync(cancellationToken: ct)) deleted++;
+            await Forget(table, claimed, ct);
         }
         return seen == 0 ? [] : [$"File blobs: {seen} pending, {deleted} orphan(s) deleted, {kept} left for the next run"];
     }
 
-    static Task<int> Claim(TableClient table, Entry entry, CancellationToken ct) =>
+    static Task<int> Forget(TableClient table, Entry entry, CancellationToken ct) =>
         TableDeletes.TryDelete(table, entry.Space, entry.FileId, entry.ETag, ct);
+
+    /// <summary>Marks a note claimed under its ETag; null if it changed (an upload renewed it) or went meanwhile.</summary>
+    static async Task<Entry?> Claim(TableClient table, TableEntity row, CancellationToken ct)
+    {
+        var claim = Row(row.PartitionKey, row.GetString("CaseId"), row.RowKey, row.GetString("Kind"), row.GetDateTimeOffset("NotedAt")!.Value);
+        claim["Claimed"] = true;
+        try
+        {
+            var response = await table.UpdateEntityAsync(claim, row.ETag, TableUpdateMode.Replace, ct);
+            return new Entry(row.PartitionKey, row.GetString("CaseId"), row.RowKey, response.Headers.ETag ?? ETag.All);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
 
     static TableEntity Row(string space, string caseId, string fileId, string kind, DateTimeOffset notedAt) =>
         new(space, fileId) { ["CaseId"] = caseId, ["Kind"] = kind, ["NotedAt"] = notedAt };

@@ -57,6 +57,7 @@ public static class CasesServices
         services.AddSingleton(TimeProvider.System);
         services.AddOutbound();
         services.AddConnectors();
+        services.AddSingleton<Testing.TestHooks>(); // inert unless Cases:Testing:Hooks=true (tests only)
         services.AddNumbering(configuration);
         services.AddOpenApi();
         services.AddCasesTelemetry(configuration);

@@ -20,7 +20,7 @@ public sealed record NumberingReport(int Numbered, IReadOnlyList<string> Spaces,
 /// so a client holding a version read before the number came can still update the case.
 /// </para>
 /// </summary>
-public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingOptions> options, TimeProvider time, ILogger<CaseNumberer> logger)
+public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingOptions> options, TimeProvider time, Testing.TestHooks hooks, ILogger<CaseNumberer> logger)
 {
     /// <summary>Counter row + (case + lookup row) per case must fit the 100 operations of one transaction.</summary>
     const int CasesPerBatch = 49;
@@ -112,6 +112,7 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
                     actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(space, CaseRows.CaseKey(caseId)) { ["IncrementalId"] = number }, ETag.All));
                     actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(space, CaseRows.NumberKey(number)) { ["CaseId"] = caseId }));
                 }
+                await hooks.At(Testing.HookPoints.NumberingCommit, space, ct);
                 try
                 {
                     var committed = await cases.SubmitTransactionAsync(actions, ct);

@@ -15,7 +15,7 @@ public sealed record StoredConfiguration(CaseConfiguration Configuration, int Ve
 /// Case settings live in the cases table beside the cases they govern: partition = space, row key
 /// <c>config_{owner}</c>, so there is at most one per owner and space and reading it is a point read.
 /// </summary>
-public sealed class ConfigurationStore(CasesTables tables)
+public sealed class ConfigurationStore(CasesTables tables, Testing.TestHooks hooks)
 {
     const string Prefix = "config_";
 
@@ -51,6 +51,7 @@ public sealed class ConfigurationStore(CasesTables tables)
     public async Task<bool> TryUpdate(string space, StoredConfiguration current, CaseConfiguration next, CancellationToken ct)
     {
         var table = await tables.Cases(ct);
+        await hooks.At(Testing.HookPoints.SettingsCommit, space, ct);
         try
         {
             await table.UpdateEntityAsync(ToEntity(space, next, current.Version + 1), current.ETag, TableUpdateMode.Replace, ct);

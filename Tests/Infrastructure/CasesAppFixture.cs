@@ -44,6 +44,7 @@ public class CasesAppFixture : IAsyncLifetime
                 ["Cases:Identity:LocalUser:Username"] = "local-tester",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Cases:Numbering:RunInProcess"] = "false",
+                [global::Cases.Functions.Testing.TestHooks.Setting] = "true",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
                 // A key of the test's own, so that no test writes the development key file.
                 ["Cases:Secrets:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
@@ -71,6 +72,9 @@ public class CasesAppFixture : IAsyncLifetime
         }
         await App.DisposeAsync();
     }
+
+    /// <summary>The app's test hooks (on in every test fixture): hold requests between read and commit, or crash them.</summary>
+    public global::Cases.Functions.Testing.TestHooks Hooks => App.Services.GetRequiredService<global::Cases.Functions.Testing.TestHooks>();
 
     public async Task<TableClient> CasesTable() => await App.Services.GetRequiredService<CasesTables>().Cases();
 
