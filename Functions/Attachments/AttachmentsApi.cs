@@ -8,6 +8,7 @@ using Cases.Domain.Errors;
 using Cases.Domain.Observables;
 using Cases.Domain.UserActions;
 using Cases.Domain.Users;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
@@ -22,17 +23,17 @@ public static partial class AttachmentsApi
     public static void MapAttachmentsApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("comments");
-        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment");
-        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment");
-        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments");
-        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments");
-        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments");
-        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment");
-        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment");
-        cases.MapGet("/{caseId}/alerts", AttachmentQueries.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts");
-        cases.MapGet("/alerts/{alertId}", AttachmentQueries.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert");
-        cases.MapGet("/{caseId}/events", AttachmentQueries.CaseEvents).WithName("getCaseEvents");
-        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments");
+        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment").RequiresCases(CasePrivilege.Comment, "comment");
+        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment").RequiresCases(CasePrivilege.Update, "comment");
+        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments").RequiresCases(CasePrivilege.Delete, "comments");
+        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment").RequiresCases(CasePrivilege.Read, "comment");
+        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment").RequiresCases(CasePrivilege.Delete, "comment");
+        cases.MapGet("/{caseId}/alerts", AttachmentQueries.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapGet("/alerts/{alertId}", AttachmentQueries.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/{caseId}/events", AttachmentQueries.CaseEvents).WithName("getCaseEvents").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments");
     }
 
     static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time,
@@ -47,6 +48,7 @@ public static partial class AttachmentsApi
         {
             record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
+                CasesAccess.Of(http).Require(CasePrivilege.Comment, "comment", current.Record.Case.Owner);
                 CheckOwner(current, input);
                 await CheckQuote(store, space, caseId, input, ct);
                 return await PlanAdd(store, space, current, input, user, now, ct);
@@ -65,6 +67,7 @@ public static partial class AttachmentsApi
             NewAttachment? part = null;
             record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
+                CasesAccess.Of(http).Require(CasePrivilege.Comment, "comment", current.Record.Case.Owner);
                 CheckOwner(current, input);
                 var attached = (await store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
                 var parts = AttachmentRules.Split(input, attached, current.Record.TotalAlerts);
@@ -119,6 +122,7 @@ public static partial class AttachmentsApi
         var now = time.Now();
         var record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
+            CasesAccess.Of(http).Require(CasePrivilege.Update, "comment", current.Record.Case.Owner);
             var stored = (IsId(id) ? await store.Get(space, caseId, id, ct) : null)
                 ?? throw CasesException.NotFound($"Unable to find comment with id: {id}");
             if (AttachmentRules.Update(stored.Attachment, input, version, user, now, NewId) is not { } edit) return null;
@@ -157,6 +161,7 @@ public static partial class AttachmentsApi
         var now = time.Now();
         await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
+            CasesAccess.Of(http).Require(CasePrivilege.Delete, "comment", current.Record.Case.Owner);
             var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null) ?? throw CommentNotFound(commentId);
             return PlanDelete(space, current, [stored], user, now);
         }, ct);
@@ -174,6 +179,7 @@ public static partial class AttachmentsApi
         {
             await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
+                CasesAccess.Of(http).Require(CasePrivilege.Delete, "comments", current.Record.Case.Owner);
                 var all = await store.List(space, caseId, ct);
                 var batch = new List<StoredAttachment>();
                 var operations = 1; // the case row
@@ -213,7 +219,7 @@ public static partial class AttachmentsApi
     static async Task<Ok<JsonObject>> GetOne(string caseId, string commentId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await LoadReadable(http, cases, space, caseId, "comment", ct);
         var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null) ?? throw CommentNotFound(commentId);
         return TypedResults.Ok(AttachmentResponse.Json(stored.Attachment));
     }
@@ -221,7 +227,7 @@ public static partial class AttachmentsApi
     static async Task<Ok<List<JsonNode>>> GetAll(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await LoadReadable(http, cases, space, caseId, "comments", ct);
         return TypedResults.Ok(AttachmentResponse.List((await store.List(space, caseId, ct)).Select(a => a.Attachment)));
     }
 
@@ -232,7 +238,7 @@ public static partial class AttachmentsApi
         var query = http.Request.Query;
         var descending = QueryValues.Descending(query, fallback: true);
         var (page, perPage) = QueryValues.Paging(query, CaseLimits.PerPageMax);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await LoadReadable(http, cases, space, caseId, "comments", ct);
         var all = (await store.List(space, caseId, ct)).Select(a => a.Attachment).ToList();
         if (descending) all.Reverse();
         return TypedResults.Ok(new JsonObject
@@ -242,6 +248,14 @@ public static partial class AttachmentsApi
             ["per_page"] = perPage,
             ["total"] = all.Count,
         });
+    }
+
+    /// <summary>The case, once the caller may read its owner's cases (Kibana's 403 otherwise).</summary>
+    internal static async Task<StoredCase> LoadReadable(HttpContext http, CaseStore cases, string space, string caseId, string docType, CancellationToken ct)
+    {
+        var stored = await CasesApi.Load(cases, space, caseId, ct);
+        CasesAccess.Of(http).Require(CasePrivilege.Read, docType, stored.Record.Case.Owner);
+        return stored;
     }
 
     internal static async Task<CaseResponse> WithComments(AttachmentStore store, string space, CaseRecord record, CancellationToken ct) =>

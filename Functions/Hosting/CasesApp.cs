@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
 using Cases.Functions.Files;
@@ -47,6 +48,8 @@ public static class CasesApp
         builder.Services.AddSingleton<UserActionStore>();
         builder.Services.AddSingleton<ConfigurationStore>();
         builder.Services.AddSingleton<CallerIdentity>();
+        builder.Services.AddCasesAccess();
+        builder.Services.AddCasesCors();
         builder.Services.AddOptions<AlertSyncOptions>().BindConfiguration(AlertSyncOptions.Section)
             .Validate(o => AlertSyncOptions.IsValidQueueName(o.StatusQueue), "Cases:Alerts:StatusQueue must be a queue name: 3-63 of a-z 0-9 '-'.")
             .Validate(o => o.RedeliverAfter >= TimeSpan.FromSeconds(10), "Cases:Alerts:RedeliverAfter must be at least 10 seconds (longer than a request).")
@@ -62,14 +65,17 @@ public static class CasesApp
 
         var app = builder.Build();
         app.UseKibanaErrors();
+        app.UseCasesCors();
+        app.UseCasesAccess();
         // The Functions host waits for any answer on GET / before forwarding traffic; it is also the liveness probe.
-        app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription();
-        app.MapOpenApi("/api/openapi.json");
+        app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription().IsPublic();
+        app.MapOpenApi("/api/openapi.json").RequiresCaller();
         if (FunctionsHost.IsActive(app.Configuration)) app.MapNumberingTimer();
         app.MapHealthApi();
         app.MapInEverySpace(api =>
         {
             api.MapCasesApi();
+            api.MapMeApi();
             api.MapUserActionsApi();
             api.MapAttachmentsApi();
             api.MapObservablesApi();

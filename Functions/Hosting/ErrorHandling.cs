@@ -56,7 +56,10 @@ public static partial class ErrorHandling
     public static async Task Write(HttpContext context, int status, string message)
     {
         if (context.Response.HasStarted) return;
+        // CORS headers stay, so a browser front end can read the error.
+        var cors = context.Response.Headers.Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase) || h.Key == "Vary").ToList();
         context.Response.Clear();
+        foreach (var (name, value) in cors) context.Response.Headers[name] = value;
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         await JsonSerializer.SerializeAsync(context.Response.Body, ErrorBody.For(status, message), CasesJsonContext.Default.ErrorBody);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
 using Cases.Domain.UserActions;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Spaces;
@@ -13,7 +14,8 @@ public static class UserActionsApi
 {
     public static void MapUserActionsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity");
+        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity")
+            .RequiresCases(CasePrivilege.Read, "user actions");
     }
 
     static async Task<Ok<FindUserActionsResponse>> Find(string caseId, HttpContext http, CaseStore cases, UserActionStore store, CancellationToken ct)
@@ -23,7 +25,8 @@ public static class UserActionsApi
         var types = QueryValues.OneOf(query, "types", UserActionTypes.Filters);
         var descending = QueryValues.Descending(query, fallback: false);
         var (page, perPage) = QueryValues.Paging(query, CaseLimits.PerPageMax);
-        await CasesApi.Load(cases, space, caseId, ct);
+        var owner = (await CasesApi.Load(cases, space, caseId, ct)).Record.Case.Owner;
+        CasesAccess.Of(http).Require(CasePrivilege.Read, "user actions", owner);
 
         var actions = (await store.List(space, caseId, ct)).Where(a => types.Count == 0 || types.Any(t => Matches(a, t))).ToList();
         if (descending) actions.Reverse();
