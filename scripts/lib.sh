@@ -17,6 +17,7 @@ setup() {
     npm ci --no-audit --no-fund --loglevel=error
   fi
   setup_native_toolchain   # ./scripts/package, and the package test
+  setup_browser            # the CORS browser test
   echo "Restoring NuGet packages..."
   dotnet restore Cases.Functions.sln --verbosity quiet
 }
@@ -56,6 +57,14 @@ stop_azurite() {
   if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null || true
     wait "$AZURITE_PID" 2>/dev/null || true
+  fi
+}
+
+# The browser test drives Debian's chromium with Playwright (which cannot download browsers here): install it when missing.
+setup_browser() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "Installing chromium (for the browser test)..."
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
   fi
 }
 
