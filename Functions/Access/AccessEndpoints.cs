@@ -41,33 +41,37 @@ public static class AccessEndpoints
     }
 
     /// <summary>
-    /// One place that asks for a caller on every route but the public ones (401 without one) and applies the route's
-    /// declared rule (403 when the caller has that privilege on no owner here). Unmatched paths need a caller too.
+    /// One place that asks for a caller on every route of the group (401 without one) and applies the route's declared
+    /// rule (403 when the caller has that privilege on no owner here). An endpoint filter, so it is part of the endpoint
+    /// itself: the standalone app and the isolated worker's functions (which run the endpoints directly) both pass it.
     /// </summary>
-    public static void UseCasesAccess(this WebApplication app) => app.Use(async (context, next) =>
+    public static RouteGroupBuilder RequireCasesAccess(this RouteGroupBuilder group)
     {
-        var rule = context.GetEndpoint()?.Metadata.GetMetadata<AccessRule>();
-        if (rule is PublicAccess)
+        group.AddEndpointFilter(async (invocation, next) =>
         {
-            await next(context);
-            return;
-        }
+            Check(invocation.HttpContext);
+            return await next(invocation);
+        });
+        return group;
+    }
+
+    static void Check(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        var rule = endpoint?.Metadata.GetMetadata<AccessRule>();
+        if (rule is PublicAccess) return;
         context.RequestServices.GetRequiredService<CallerIdentity>().CallerOf(context); // 401 without a caller
-        if (context.GetEndpoint() is { } endpoint)
+        switch (rule)
         {
-            switch (rule)
-            {
-                case CallerAccess:
-                    break;
-                case CasesAccessRule cases:
-                    var access = CasesAccess.Of(context);
-                    if (!access.CanAnyOwner(cases.Privilege)) throw access.Refuse(cases.Privilege, cases.DocType, []);
-                    break;
-                default:
-                    // A route that declares nothing is refused rather than open (the route-table test names it).
-                    throw new CasesException(403, $"The route {endpoint.DisplayName} declares no access rule.");
-            }
+            case CallerAccess:
+                return;
+            case CasesAccessRule cases:
+                var access = CasesAccess.Of(context);
+                if (!access.CanAnyOwner(cases.Privilege)) throw access.Refuse(cases.Privilege, cases.DocType, []);
+                return;
+            default:
+                // A route that declares nothing is refused rather than open (AccessMatrixTests names it).
+                throw new CasesException(403, $"The route {endpoint?.DisplayName} declares no access rule.");
         }
-        await next(context);
-    });
+    }
 }

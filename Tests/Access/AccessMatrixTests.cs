@@ -238,7 +238,6 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture app) : IClassFix
         new("GET /cases/{caseId}/files/{fileId}/download", Kind.OnCase, ["read"], HttpStatusCode.OK, Fixed(HttpMethod.Get, t => $"/cases/{t.CaseId}/files/{t.FileId}/download")),
         new("GET /cases/files/_find", Kind.Listing, [], HttpStatusCode.OK, Fixed(HttpMethod.Get, _ => "/cases/files/_find")),
         new("GET /cases/files/_cases", Kind.Listing, [], HttpStatusCode.OK, Fixed(HttpMethod.Get, _ => $"/cases/files/_cases?hash={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("hello from the matrix"u8.ToArray()))}")),
-        new("GET /openapi.json", Kind.Caller, [], HttpStatusCode.OK, Fixed(HttpMethod.Get, _ => "/openapi.json")),
     ];
 
     static JsonObject SettingsBody() => new()

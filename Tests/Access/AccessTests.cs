@@ -156,17 +156,16 @@ public sealed class CallerRequiredTests(CallerRequiredTests.Fixture app) : IClas
     [InlineData("/s/soc/api/cases/00000000-0000-0000-0000-000000000000/user_actions/_find")]
     [InlineData("/api/cases/00000000-0000-0000-0000-000000000000/files/00000000-0000-0000-0000-000000000000/download")]
     [InlineData("/api/cases/_me")]
-    [InlineData("/api/openapi.json")]
-    [InlineData("/api/no-such-route")]
     public async Task Reads_without_a_caller_get_401(string path) =>
         await (await app.Http.GetAsync(path)).Error(HttpStatusCode.Unauthorized, "Authentication is required");
 
-    [Fact]
-    public async Task Health_needs_no_caller()
-    {
-        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/api/health")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/")).StatusCode);
-    }
+    [Theory]
+    [InlineData("/api/health")]
+    [InlineData("/api/health/ready")]
+    [InlineData("/")]
+    [InlineData("/api/openapi.json")]
+    public async Task Health_and_the_api_description_need_no_caller(string path) =>
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync(path)).StatusCode);
 }
 
 sealed class CollectingLoggerProvider(string category, ConcurrentQueue<string> lines) : ILoggerProvider
