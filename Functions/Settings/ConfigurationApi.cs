@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
 using Cases.Domain.Settings;
 using Cases.Functions.Access;
@@ -18,7 +17,7 @@ public static class ConfigurationApi
         configure.MapGet("/", Get).WithName("getCaseConfiguration").RequiresCases(CasePrivilege.Read, "case configurations");
         configure.MapPost("/", Create).WithName("setCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration");
         configure.MapPatch("/{configurationId}", Update).WithName("updateCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration");
-        configure.MapGet("/connectors/_find", FindConnectors).WithName("findCaseConnectors").RequiresCases(CasePrivilege.Read, "connectors");
+        configure.MapGet("/connectors/_find", Connectors.ConnectorsApi.FindForCases).WithName("findCaseConnectors").RequiresCases(CasePrivilege.Read, "connectors");
     }
 
     /// <summary>The settings of every owner in the space, or of the owners named by <c>owner</c>.</summary>
@@ -33,20 +32,23 @@ public static class ConfigurationApi
     }
 
     /// <summary>As in Kibana, creating settings for an owner that already has some replaces them (new id and version).</summary>
-    static async Task<Ok<ConfigurationResponse>> Create(HttpContext http, ConfigurationStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<ConfigurationResponse>> Create(HttpContext http, ConfigurationStore store, CallerIdentity identity, TimeProvider time,
+        Connectors.CaseConnectors connectors, CancellationToken ct)
     {
         var input = await ConfigurationRequests.ReadNew(http.Request, ct);
         CasesAccess.Of(http).Require(CasePrivilege.Settings, "case configuration", CaseValidation.Owner(input.Owner));
+        if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(Space.Of(http), CaseValidation.Connector(connector), ct) };
         var configuration = ConfigurationRules.Create(input, Guid.NewGuid().ToString(), identity.Of(http), time.Now());
         var stored = await store.Replace(Space.Of(http), configuration, ct);
         return TypedResults.Ok(ConfigurationResponse.From(stored));
     }
 
     static async Task<Ok<ConfigurationResponse>> Update(string configurationId, HttpContext http, ConfigurationStore store, CallerIdentity identity,
-        TimeProvider time, CancellationToken ct)
+        TimeProvider time, Connectors.CaseConnectors connectors, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patch = await ConfigurationRequests.ReadPatch(http.Request, ct);
+        if (patch.Connector is { } connector) patch = patch with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
         var current = (await store.List(space, ct)).FirstOrDefault(s => s.Configuration.Id == configurationId)
             ?? throw ConfigurationRules.NotFound(configurationId);
         CasesAccess.Of(http).Require(CasePrivilege.Settings, "case configuration", current.Configuration.Owner);
@@ -55,7 +57,4 @@ public static class ConfigurationApi
         if (!await store.TryUpdate(space, current, next, ct)) throw ConfigurationRules.Stale();
         return TypedResults.Ok(ConfigurationResponse.From(current with { Configuration = next, Version = current.Version + 1 }));
     }
-
-    /// <summary>Connectors a case can use. Only <c>.none</c> exists so far, and it is no connector instance: the list is empty.</summary>
-    static Ok<JsonArray> FindConnectors() => TypedResults.Ok(new JsonArray());
 }
