@@ -64,6 +64,12 @@ param searchAfterTokenKey string = '${newGuid()}${newGuid()}'
 @description('User name that requests without a trusted principal act as. Empty (the default) makes them 401: nobody can use the API until App Service Authentication is on and trustClientPrincipal is true.')
 param anonymousUserName string = ''
 
+@description('Origins of browser front ends allowed to call the API (exact origins such as https://cases.contoso.com; no "*", since requests carry credentials). Applied as the Function app\'s CORS; empty: no cross-origin access.')
+param corsAllowedOrigins array = []
+
+@description('Entra app role with every case privilege in every space (Cases__Access__AdminRole). Empty: none. Other roles are mapped with Cases__Access__Roles__{role}__{n} app settings (see docs/access.md).')
+param accessAdminRole string = ''
+
 @description('Days Log Analytics keeps logs and Application Insights telemetry.')
 @minValue(30)
 @maxValue(730)
@@ -372,6 +378,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // Browser front ends on other origins; the platform answers preflights and adds the headers (the app's own CORS stays off here).
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: !empty(corsAllowedOrigins)
+      }
       appSettings: concat([
         // The host and the app reach storage with the user-assigned identity: service URIs, no connection string.
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
@@ -393,7 +404,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'NUMBERING_SCHEDULE', value: numberingSchedule }
         // Distinct per app, so two apps sharing an account never share the timer lock (see README).
         { name: 'AzureFunctionsWebHost__hostid', value: take(functionAppName, 32) }
-      ], localUserSettings)
+      ], localUserSettings, empty(accessAdminRole) ? [] : [
+        { name: 'Cases__Access__AdminRole', value: accessAdminRole }
+      ])
     }
     functionAppConfig: {
       deployment: {

@@ -20,6 +20,11 @@ setup() {
     echo "Installing zip (for ./scripts/package)..."
     apt-get update -qq && apt-get install -y -qq zip >/dev/null
   fi
+  # The browser test drives Debian's chromium with Playwright (which cannot download browsers here).
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "Installing chromium (for the browser test)..."
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  fi
   echo "Restoring NuGet packages..."
   dotnet restore Cases.Functions.sln --verbosity quiet
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Cases.Domain.Attachments;
 using Cases.Domain.Cases;
 using Cases.Domain.Errors;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Spaces;
@@ -23,7 +24,7 @@ public static class AttachmentQueries
     static async Task<JsonArray> Items(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, string type, bool newestFirst, CancellationToken ct)
     {
         var space = Space.Of(http);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await AttachmentsApi.LoadReadable(http, cases, space, caseId, "comments", ct);
         var items = (await store.List(space, caseId, ct, type)).SelectMany(s =>
         {
             var a = s.Attachment;
@@ -44,13 +45,13 @@ public static class AttachmentQueries
     internal static async Task<Ok<JsonArray>> CasesByAlert(string alertId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
-        var owners = QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All);
+        var owners = CasesAccess.Of(http).ReadableOf(QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All));
         // Kestrel decodes a path except its encoded slashes; alert ids may contain '/'.
         alertId = alertId.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         var ids = await store.CasesWithAlert(space, alertId, ct);
         var found = await Task.WhenAll(ids.Select(id => cases.Get(space, id, ct)));
         var result = found.OfType<StoredCase>().Select(s => s.Record)
-            .Where(r => owners.Count == 0 || owners.Contains(r.Case.Owner))
+            .Where(r => owners.Contains(r.Case.Owner))
             .OrderBy(r => r.Case.CreatedAt)
             .Select(r => (JsonNode?)new JsonObject
             {
@@ -72,7 +73,7 @@ public static class AttachmentQueries
     {
         var space = Space.Of(http);
         var term = QueryValues.Single(http.Request.Query, "search") ?? throw CasesException.InvalidValue("search", null);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await AttachmentsApi.LoadReadable(http, cases, space, caseId, "comments", ct);
         bool Hit(string? text) => text is not null && text.Contains(term, StringComparison.OrdinalIgnoreCase);
         var attachments = (await store.ListAll(space, caseId, ct)).Where(a => SearchText(a).Any(Hit)).ToList();
         var observables = (await store.Observables(space, caseId, ct)).Where(o => Hit(o.Value) || Hit(o.Description)).ToList();

@@ -8,6 +8,7 @@ using Cases.Domain.Errors;
 using Cases.Domain.Observables;
 using Cases.Domain.UserActions;
 using Cases.Domain.Users;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Files;
 using Cases.Functions.Hosting;
@@ -23,17 +24,17 @@ public static partial class AttachmentsApi
     public static void MapAttachmentsApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("comments");
-        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment");
-        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment");
-        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments");
-        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments");
-        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments");
-        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment");
-        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment");
-        cases.MapGet("/{caseId}/alerts", AttachmentQueries.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts");
-        cases.MapGet("/alerts/{alertId}", AttachmentQueries.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert");
-        cases.MapGet("/{caseId}/events", AttachmentQueries.CaseEvents).WithName("getCaseEvents");
-        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments");
+        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment").RequiresCases(CasePrivilege.Comment, "comment");
+        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment").RequiresCases(CasePrivilege.Update, "comment");
+        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments").RequiresCases(CasePrivilege.Delete, "comments");
+        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment").RequiresCases(CasePrivilege.Read, "comment");
+        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment").RequiresCases(CasePrivilege.Delete, "comment");
+        cases.MapGet("/{caseId}/alerts", AttachmentQueries.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapGet("/alerts/{alertId}", AttachmentQueries.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/{caseId}/events", AttachmentQueries.CaseEvents).WithName("getCaseEvents").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments");
     }
 
     static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time,
@@ -49,6 +50,7 @@ public static partial class AttachmentsApi
         {
             record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
+                CasesAccess.Of(http).Require(CasePrivilege.Comment, "comment", current.Record.Case.Owner);
                 CheckOwner(current, input);
                 await CheckQuote(store, space, caseId, input, ct);
                 await CheckReferenceRoom(store, space, caseId, input, ct);
@@ -68,6 +70,7 @@ public static partial class AttachmentsApi
             NewAttachment? part = null;
             record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
+                CasesAccess.Of(http).Require(CasePrivilege.Comment, "comment", current.Record.Case.Owner);
                 CheckOwner(current, input);
                 if (current.Record.Case.Status == CaseStatus.Closed) throw CasesException.BadRequest("Alert cannot be attached to a closed case");
                 var attached = (await store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
@@ -128,6 +131,7 @@ public static partial class AttachmentsApi
         var now = time.Now();
         var record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
+            CasesAccess.Of(http).Require(CasePrivilege.Update, "comment", current.Record.Case.Owner);
             var stored = (IsId(id) ? await store.Get(space, caseId, id, ct) : null)
                 ?? throw await CommentNotFound(store, space, caseId, id, ct);
             if (AttachmentRules.Update(stored.Attachment, input, version, user, now, NewId) is not { } edit) return null;
@@ -167,6 +171,7 @@ public static partial class AttachmentsApi
         CaseFile? file = null;
         await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
+            CasesAccess.Of(http).Require(CasePrivilege.Delete, "comment", current.Record.Case.Owner);
             var stored = IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null;
             if (stored is null)
             {
@@ -206,6 +211,7 @@ public static partial class AttachmentsApi
         {
             await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
+                CasesAccess.Of(http).Require(CasePrivilege.Delete, "comments", current.Record.Case.Owner);
                 var all = await store.List(space, caseId, ct);
                 if (all.Count == 0 && first && (await store.Files.ListCase(space, caseId, ct)).Count == 0)
                     throw CasesException.NotFound($"No comments found for {caseId}.");
@@ -252,7 +258,7 @@ public static partial class AttachmentsApi
     static async Task<Ok<JsonObject>> GetOne(string caseId, string commentId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await LoadReadable(http, cases, space, caseId, "comment", ct);
         var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null)?.Attachment
             ?? (await File(store, space, caseId, commentId, ct) is { } file ? FileAttachment.AsAttachment(file) : null)
             ?? throw await CommentNotFound(store, space, caseId, commentId, ct);
@@ -262,7 +268,7 @@ public static partial class AttachmentsApi
     static async Task<Ok<List<JsonNode>>> GetAll(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await LoadReadable(http, cases, space, caseId, "comments", ct);
         return TypedResults.Ok(AttachmentResponse.List(await store.ListAll(space, caseId, ct)));
     }
 
@@ -277,7 +283,7 @@ public static partial class AttachmentsApi
         QueryValues.RejectUnknown(query, "page", "perPage", "sortOrder");
         var descending = QueryValues.Descending(query, fallback: false);
         var (page, perPage) = QueryValues.Paging(query, CaseLimits.PerPageMax);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await LoadReadable(http, cases, space, caseId, "comments", ct);
         var all = (await store.List(space, caseId, ct, AttachmentTypes.User)).Select(a => a.Attachment).ToList();
         if (descending) all.Reverse();
         return TypedResults.Ok(new JsonObject
@@ -287,6 +293,14 @@ public static partial class AttachmentsApi
             ["per_page"] = perPage,
             ["total"] = all.Count,
         });
+    }
+
+    /// <summary>The case, once the caller may read its owner's cases (Kibana's 403 otherwise).</summary>
+    internal static async Task<StoredCase> LoadReadable(HttpContext http, CaseStore cases, string space, string caseId, string docType, CancellationToken ct)
+    {
+        var stored = await CasesApi.Load(cases, space, caseId, ct);
+        CasesAccess.Of(http).Require(CasePrivilege.Read, docType, stored.Record.Case.Owner);
+        return stored;
     }
 
     internal static async Task<CaseResponse> WithComments(AttachmentStore store, string space, CaseRecord record, CancellationToken ct) =>

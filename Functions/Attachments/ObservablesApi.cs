@@ -6,6 +6,7 @@ using Cases.Domain.Errors;
 using Cases.Domain.Observables;
 using Cases.Domain.UserActions;
 using Cases.Domain.Users;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
@@ -25,17 +26,18 @@ public static class ObservablesApi
     public static void MapObservablesApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("observables");
-        cases.MapGet("/observables/types", Types).WithName("getObservableTypes");
-        cases.MapGet("/{caseId}/observables", List).WithName("getCaseObservables");
-        cases.MapPost("/{caseId}/observables", Add).WithName("addCaseObservable");
-        cases.MapPatch("/{caseId}/observables/{observableId}", Update).WithName("updateCaseObservable");
-        cases.MapDelete("/{caseId}/observables/{observableId}", Delete).WithName("deleteCaseObservable");
+        cases.MapGet("/observables/types", Types).WithName("getObservableTypes").RequiresCases(CasePrivilege.Read, "case configuration");
+        cases.MapGet("/{caseId}/observables", List).WithName("getCaseObservables").RequiresCases(CasePrivilege.Read, "case");
+        cases.MapPost("/{caseId}/observables", Add).WithName("addCaseObservable").RequiresCases(CasePrivilege.Update, "case");
+        cases.MapPatch("/{caseId}/observables/{observableId}", Update).WithName("updateCaseObservable").RequiresCases(CasePrivilege.Update, "case");
+        cases.MapDelete("/{caseId}/observables/{observableId}", Delete).WithName("deleteCaseObservable").RequiresCases(CasePrivilege.Delete, "case");
     }
 
     /// <summary>Kibana's built-in types plus the custom ones in the case settings of an owner (<c>?owner=</c>).</summary>
     static async Task<Ok<JsonArray>> Types(HttpContext http, ConfigurationStore settings, CancellationToken ct)
     {
         var owner = QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All, max: 1).FirstOrDefault();
+        if (owner is not null) CasesAccess.Of(http).Require(CasePrivilege.Read, "case configuration", owner);
         var types = owner is null ? [.. ObservableTypes.BuiltIn] : await TypesOf(settings, Space.Of(http), owner, ct);
         return TypedResults.Ok(new JsonArray(types.Select(t => (JsonNode?)new JsonObject { ["key"] = t.Key, ["label"] = t.Label }).ToArray()));
     }
@@ -49,7 +51,7 @@ public static class ObservablesApi
     static async Task<Ok<JsonObject>> List(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
-        await CasesApi.Load(cases, space, caseId, ct);
+        await AttachmentsApi.LoadReadable(http, cases, space, caseId, "case", ct);
         return TypedResults.Ok(new JsonObject { ["observables"] = Json(await store.Observables(space, caseId, ct)) });
     }
 
@@ -60,7 +62,7 @@ public static class ObservablesApi
         // Custom types come from the case settings of the case's owner.
         var owner = (await CasesApi.Load(cases, Space.Of(http), caseId, ct)).Record.Case.Owner;
         var types = (await TypesOf(settings, Space.Of(http), owner, ct)).Select(t => t.Key).ToArray();
-        return await Change(caseId, http, cases, store, identity, time, "add", (list, now) =>
+        return await Change(caseId, http, cases, store, identity, time, "add", CasePrivilege.Update, (list, now) =>
             [.. list, ObservableRules.Add(list, typeKey, value, description, types, AttachmentsApi.NewId(), now)], ct);
     }
 
@@ -68,7 +70,7 @@ public static class ObservablesApi
         CallerIdentity identity, TimeProvider time, CancellationToken ct)
     {
         var (_, value, description) = await ReadObservable(http, ["value", "description"], ct);
-        return await Change(caseId, http, cases, store, identity, time, "update", (list, now) =>
+        return await Change(caseId, http, cases, store, identity, time, "update", CasePrivilege.Update, (list, now) =>
         {
             var existing = Find(list, observableId);
             var next = ObservableRules.Update(list, existing, value, description, now);
@@ -78,7 +80,7 @@ public static class ObservablesApi
 
     static async Task<Ok<JsonObject>> Delete(string caseId, string observableId, HttpContext http, CaseStore cases, AttachmentStore store,
         CallerIdentity identity, TimeProvider time, CancellationToken ct) =>
-        await Change(caseId, http, cases, store, identity, time, "delete", (list, _) =>
+        await Change(caseId, http, cases, store, identity, time, "delete", CasePrivilege.Delete, (list, _) =>
         {
             Find(list, observableId);
             return list.Where(o => o.Id != observableId).ToList();
@@ -86,7 +88,7 @@ public static class ObservablesApi
 
     /// <summary>Rewrites the observables row with the case counters' ETag guard, so concurrent changes cannot lose each other.</summary>
     static async Task<Ok<JsonObject>> Change(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity,
-        TimeProvider time, string actionType, Func<List<Observable>, DateTimeOffset, List<Observable>> apply, CancellationToken ct)
+        TimeProvider time, string actionType, CasePrivilege needed, Func<List<Observable>, DateTimeOffset, List<Observable>> apply, CancellationToken ct)
     {
         var space = Space.Of(http);
         var user = identity.Of(http);
@@ -94,6 +96,7 @@ public static class ObservablesApi
         List<Observable> result = [];
         var record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
+            CasesAccess.Of(http).Require(needed, "case", current.Record.Case.Owner);
             result = apply(await store.Observables(space, caseId, ct), now);
             var c = current.Record.Case;
             return new AttachmentChange(

@@ -1,4 +1,5 @@
 using Cases.Domain.Cases;
+using Cases.Functions.Access;
 using Cases.Domain.Errors;
 using Cases.Domain.Settings;
 using Cases.Domain.UserActions;
@@ -17,10 +18,10 @@ public static class CasesApi
     public static void MapCasesApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("cases");
-        cases.MapPost("/", Create).WithName("createCase");
-        cases.MapPatch("/", Update).WithName("updateCases");
-        cases.MapDelete("/", Delete).WithName("deleteCases");
-        cases.MapGet("/{caseId}", Get).WithName("getCase");
+        cases.MapPost("/", Create).WithName("createCase").RequiresCases(CasePrivilege.Create, "case");
+        cases.MapPatch("/", Update).WithName("updateCases").RequiresCases(CasePrivilege.Update, "case");
+        cases.MapDelete("/", Delete).WithName("deleteCases").RequiresCases(CasePrivilege.Delete, "case");
+        cases.MapGet("/{caseId}", Get).WithName("getCase").RequiresCases(CasePrivilege.Read, "case");
     }
 
     static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
@@ -30,6 +31,7 @@ public static class CasesApi
         var input = await CaseRequests.ReadNewCase(http.Request, ct);
         // The owner's settings in this space decide the custom fields and may supply a template.
         var owner = CaseValidation.Owner(input.Owner);
+        CasesAccess.Of(http).Require(CasePrivilege.Create, "case", owner);
         var settings = (await settingsStore.Get(space, owner, ct))?.Configuration;
         input = TemplateRules.Apply(input, owner, settings);
         // The connector must exist in this space, with its type's fields.
@@ -44,6 +46,7 @@ public static class CasesApi
     {
         var space = Space.Of(http);
         var stored = await Load(store, space, caseId, ct);
+        CasesAccess.Of(http).Require(CasePrivilege.Read, "case", stored.Record.Case.Owner);
         // includeComments (deprecated in Kibana, default true) leaves the attachments out when false.
         if (QueryValues.Single(http.Request.Query, "includeComments") == "false" || !stored.HasAttachments)
             return TypedResults.Ok(CaseResponse.From(stored.Record));
@@ -69,6 +72,7 @@ public static class CasesApi
         var missing = patches.Where((p, i) => stored[i] is null).Select(p => p.Id).ToArray();
         if (missing.Length > 0)
             throw CasesException.NotFound($"These cases {string.Join(", ", missing)} do not exist. Please check you have the correct ids.");
+        RequireUpdate(CasesAccess.Of(http), patches, stored!);
         var stale = patches.Where((p, i) => p.Version != CaseVersion.Encode(stored[i]!.Record.Version)).Select(p => p.Id).ToArray();
         if (stale.Length > 0) throw StaleCases(stale);
 
@@ -130,6 +134,7 @@ public static class CasesApi
         CaseValidation.MaxItems("ids", ids.Count, CaseLimits.BulkDeleteMax);
         var stored = await Task.WhenAll(ids.Select(async id => (CaseRequests.IsCaseId(id) ? await store.Get(space, id, ct, includeDeleted: true) : null)
             ?? throw CasesException.NotFound($"Saved object [cases/{id}] not found")));
+        CasesAccess.Of(http).Require(CasePrivilege.Delete, "case", stored.Select(s => s.Record.Case.Owner));
         var user = identity.Of(http);
         var now = time.Now();
         foreach (var current in stored)
@@ -139,6 +144,20 @@ public static class CasesApi
             await store.Delete(space, current, deleted, ct);
         }
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Every case of a bulk update is allowed before any is written: update on its owner, plus the sub-features a patch
+    /// uses (reopening a closed case, changing assignees).
+    /// </summary>
+    static void RequireUpdate(CasesAccess access, IReadOnlyList<CasePatch> patches, StoredCase?[] stored)
+    {
+        var cases = patches.Select((p, i) => (Patch: p, Case: stored[i]!.Record.Case)).ToList();
+        access.Require(CasePrivilege.Update, "case", cases.Select(c => c.Case.Owner));
+        access.Require(CasePrivilege.Reopen, "case", cases
+            .Where(c => c.Case.Status == CaseStatus.Closed && c.Patch.Status is { IsSet: true, Value: { } status } && status != CaseStatus.Closed)
+            .Select(c => c.Case.Owner));
+        access.Require(CasePrivilege.Assign, "case", cases.Where(c => c.Patch.Assignees.IsSet).Select(c => c.Case.Owner));
     }
 
     /// <summary>The configured custom fields of each owner that has settings in the space.</summary>

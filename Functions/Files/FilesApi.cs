@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Cases.Domain.Errors;
 using Cases.Domain.Files;
 using Cases.Domain.UserActions;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
@@ -27,13 +28,13 @@ public static partial class FilesApi
     public static void MapFilesApi(this IEndpointRouteBuilder routes)
     {
         var files = routes.MapGroup("/cases").WithTags("files");
-        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery().DisableRequestTimeout();
-        files.MapGet("/{caseId}/files", ListCase).WithName("findCaseFiles");
-        files.MapDelete("/{caseId}/files", Delete).WithName("deleteCaseFiles");
-        files.MapGet("/{caseId}/files/{fileId}", Get).WithName("getCaseFile");
-        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile").DisableRequestTimeout();
-        files.MapGet("/files/_find", FindInSpace).WithName("findFiles");
-        files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash");
+        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery().DisableRequestTimeout().RequiresCases(CasePrivilege.Files, "file");
+        files.MapGet("/{caseId}/files", ListCase).WithName("findCaseFiles").RequiresCases(CasePrivilege.Read, "files");
+        files.MapDelete("/{caseId}/files", Delete).WithName("deleteCaseFiles").RequiresCases(CasePrivilege.Files | CasePrivilege.Delete, "files");
+        files.MapGet("/{caseId}/files/{fileId}", Get).WithName("getCaseFile").RequiresCases(CasePrivilege.Read, "file");
+        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile").DisableRequestTimeout().RequiresCases(CasePrivilege.Read, "file");
+        files.MapGet("/files/_find", FindInSpace).WithName("findFiles").RequiresCases(CasePrivilege.Read, "files");
+        files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash").RequiresCases(CasePrivilege.Read);
     }
 
     sealed record Uploaded(string FileId, string BlobName, string FileName, string MimeType, StoredContent Content);
@@ -51,6 +52,7 @@ public static partial class FilesApi
         var user = identity.Of(http);
         if (!CaseRequests.IsCaseId(caseId)) throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
         var owner = await store.CheckRoom(space, caseId, ct);
+        CasesAccess.Of(http).Require(CasePrivilege.Files, "file", owner);
         if (http.Request.ContentLength > limits.MaxFileBytes + MultipartOverhead) throw FileRules.TooLarge("", limits);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
             bodyLimit.MaxRequestBodySize = limits.MaxFileBytes + MultipartOverhead;
@@ -163,7 +165,8 @@ public static partial class FilesApi
     static async Task<Ok<FilesPage>> ListCase(string caseId, HttpContext http, FileStore store, CaseStore cases, CancellationToken ct)
     {
         var space = Space.Of(http);
-        await CasesApi.Load(cases, space, caseId, ct);
+        var owner = (await CasesApi.Load(cases, space, caseId, ct)).Record.Case.Owner;
+        CasesAccess.Of(http).Require(CasePrivilege.Read, "files", owner);
         return TypedResults.Ok(Page(http.Request.Query, await store.ListCase(space, caseId, ct), descendingByDefault: false));
     }
 
@@ -172,7 +175,7 @@ public static partial class FilesApi
         var space = Space.Of(http);
         var hash = QueryValues.Single(http.Request.Query, "hash");
         var files = hash is null ? await store.ListSpace(space, ct) : await store.FindByHash(space, Hash(hash), ct);
-        return TypedResults.Ok(Page(http.Request.Query, files, descendingByDefault: true));
+        return TypedResults.Ok(Page(http.Request.Query, Readable(http, files), descendingByDefault: true));
     }
 
     /// <summary>Paging (Kibana's rules), sort by name, size or createdAt, filters by MIME type and by words in the name.</summary>
@@ -204,7 +207,7 @@ public static partial class FilesApi
     {
         var space = Space.Of(http);
         var hash = Hash(QueryValues.Single(http.Request.Query, "hash") ?? throw CasesException.InvalidValue("hash", null));
-        var files = await store.FindByHash(space, hash, ct);
+        var files = Readable(http, await store.FindByHash(space, hash, ct));
         var found = new List<CaseResponse>();
         foreach (var caseId in files.Select(f => f.CaseId).Distinct())
             if (await cases.Get(space, caseId, ct) is { } c)
@@ -212,12 +215,19 @@ public static partial class FilesApi
         return TypedResults.Ok(new CasesByHash(hash, found, files.Select(FileResponse.From).ToList()));
     }
 
+    /// <summary>Only files of cases whose owner the caller may read (a file has its case's owner).</summary>
+    static List<CaseFile> Readable(HttpContext http, List<CaseFile> files)
+    {
+        var access = CasesAccess.Of(http);
+        return files.Where(f => access.Can(f.Owner, CasePrivilege.Read)).ToList();
+    }
+
     /// <summary>An MD5, SHA-1 or SHA-256 in hex (32, 40 or 64 digits), lower-cased as stored.</summary>
     static string Hash(string value) =>
         value.Length is 32 or 40 or 64 && value.All(char.IsAsciiHexDigit) ? value.ToLowerInvariant() : throw CasesException.InvalidValue("hash", value);
 
     static async Task<Ok<FileResponse>> Get(string caseId, string fileId, HttpContext http, FileStore store, CancellationToken ct) =>
-        TypedResults.Ok(FileResponse.From(await Load(store, Space.Of(http), caseId, fileId, ct)));
+        TypedResults.Ok(FileResponse.From(await LoadReadable(http, store, caseId, fileId, ct)));
 
     /// <summary>
     /// Streams the blob with its type, a download name, Content-MD5 and an ETag (the MD5), honouring Range and
@@ -227,7 +237,7 @@ public static partial class FilesApi
     static async Task<IResult> Download(string caseId, string fileId, HttpContext http, FileStore store, FileBlobs blobs, DownloadLinks links,
         CancellationToken ct)
     {
-        var file = await Load(store, Space.Of(http), caseId, fileId, ct);
+        var file = await LoadReadable(http, store, caseId, fileId, ct);
         var blob = await blobs.Block(file.BlobName, ct);
         if (links.Redirect)
         {
@@ -253,6 +263,7 @@ public static partial class FilesApi
             throw CasesException.BadRequest($"The length of the field ids is too long. Array must be of length <= {store.Limits.MaxDeletePerCall}.");
         var files = new List<CaseFile>();
         foreach (var id in ids) files.Add(await Load(store, space, caseId, id, ct));
+        CasesAccess.Of(http).Require(CasePrivilege.Files | CasePrivilege.Delete, "files", files.Select(f => f.Owner));
         var user = identity.Of(http);
         var now = time.Now();
         var actions = files.Select(f =>
@@ -262,6 +273,13 @@ public static partial class FilesApi
         }).ToList();
         await store.Detach(space, caseId, files, actions, ct);
         return TypedResults.NoContent();
+    }
+
+    static async Task<CaseFile> LoadReadable(HttpContext http, FileStore store, string caseId, string fileId, CancellationToken ct)
+    {
+        var file = await Load(store, Space.Of(http), caseId, fileId, ct);
+        CasesAccess.Of(http).Require(CasePrivilege.Read, "file", file.Owner);
+        return file;
     }
 
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>

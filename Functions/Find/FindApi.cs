@@ -3,6 +3,7 @@ using Cases.Domain.Cases;
 using Cases.Domain.Errors;
 using Cases.Domain.Find;
 using Cases.Domain.Users;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Spaces;
@@ -19,12 +20,12 @@ public static class FindApi
     public static void MapFindApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("cases");
-        cases.MapGet("/_find", Find).WithName("findCases");
-        cases.MapGet("/tags", Tags).WithName("getCaseTags");
-        cases.MapGet("/reporters", Reporters).WithName("getCaseReporters");
-        cases.MapGet("/categories", Categories).WithName("getCaseCategories");
-        cases.MapGet("/metrics", Metrics).WithName("getCasesMetrics");
-        cases.MapPost("/_bulk_get", BulkGet).WithName("bulkGetCases");
+        cases.MapGet("/_find", Find).WithName("findCases").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/tags", Tags).WithName("getCaseTags").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/reporters", Reporters).WithName("getCaseReporters").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/categories", Categories).WithName("getCaseCategories").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/metrics", Metrics).WithName("getCasesMetrics").RequiresCases(CasePrivilege.Read);
+        cases.MapPost("/_bulk_get", BulkGet).WithName("bulkGetCases").RequiresCases(CasePrivilege.Read);
     }
 
     static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseIndex index, CaseStore store, TimeProvider time, IOptions<SearchAfterKey> tokenKey,
@@ -32,7 +33,7 @@ public static class FindApi
     {
         var space = Space.Of(http);
         QueryValues.RejectUnknown(http.Request.Query, FindQueryParser.Keys);
-        var query = FindQueryParser.Parse(http.Request.Query, time.Now(), tokenKey.Value);
+        var query = Readable(http, FindQueryParser.Parse(http.Request.Query, time.Now(), tokenKey.Value));
         if (query.Search is { } search && long.TryParse(search.Trim().TrimStart('#'), out var number) && number > 0
             && await store.GetByNumber(space, number, ct) is { } numbered)
             query = query with { SearchIds = new HashSet<string> { numbered.Record.Case.Id } };
@@ -53,10 +54,10 @@ public static class FindApi
         TypedResults.Ok((await Totals(http, index, ct)).Categories.Keys.Order(StringComparer.Ordinal).ToList());
 
     static async Task<CaseTotals> Totals(HttpContext http, CaseIndex index, CancellationToken ct) =>
-        await index.TotalsOf(Space.Of(http), QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All), ct);
+        await index.TotalsOf(Space.Of(http), ReadableOwners(http), ct);
 
     static async Task<Ok<List<CaseUser>>> Reporters(HttpContext http, CaseIndex index, CancellationToken ct) =>
-        TypedResults.Ok((await index.View(Space.Of(http), ct)).Reporters(QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All)));
+        TypedResults.Ok((await index.View(Space.Of(http), ct)).Reporters(ReadableOwners(http)));
 
     /// <summary>Kibana's all-cases metrics: status counts and mean time to resolve (seconds, from each closed case's duration).</summary>
     static async Task<Ok<JsonObject>> Metrics(HttpContext http, CaseIndex index, TimeProvider time, IOptions<SearchAfterKey> tokenKey, CancellationToken ct)
@@ -67,7 +68,7 @@ public static class FindApi
         var unknown = features.Where(f => !valid.Contains(f)).ToArray();
         if (unknown.Length > 0)
             throw CasesException.BadRequest($"Invalid features: {string.Join(", ", unknown)}. Valid features: {string.Join(", ", valid)}.");
-        var query = FindQueryParser.Parse(http.Request.Query, time.Now(), tokenKey.Value);
+        var query = Readable(http, FindQueryParser.Parse(http.Request.Query, time.Now(), tokenKey.Value));
         var metrics = new JsonObject();
         if (!features.Contains("mttr") && query.FiltersOnlyByOwner)
         {
@@ -101,9 +102,24 @@ public static class FindApi
         await Parallel.ForAsync(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (i, token) =>
             found[i] = CaseRequests.IsCaseId(ids[i]) ? await store.Get(space, ids[i], token) : null);
 
-        var cases = found.OfType<StoredCase>().Select(s => CaseResponse.From(s.Record)).ToList();
-        var errors = ids.Where((_, i) => found[i] is null)
-            .Select(id => new BulkGetError("Not Found", $"Saved object [cases/{id}] not found", 404, id)).ToList();
+        // As Kibana's bulk get: a case of an owner the caller may not read is reported as an error, never shown.
+        var access = CasesAccess.Of(http);
+        var cases = found.OfType<StoredCase>().Where(s => access.Can(s.Record.Case.Owner, CasePrivilege.Read))
+            .Select(s => CaseResponse.From(s.Record)).ToList();
+        var errors = ids.Select((id, i) => found[i] switch
+        {
+            null => new BulkGetError("Not Found", $"Saved object [cases/{id}] not found", 404, id),
+            { } f when !access.Can(f.Record.Case.Owner, CasePrivilege.Read) =>
+                new BulkGetError("Forbidden", $"Unauthorized to access case with owners: \"{f.Record.Case.Owner}\"", 403, id),
+            _ => null,
+        }).OfType<BulkGetError>().ToList();
         return TypedResults.Ok(new BulkGetResponse(cases, errors));
     }
+
+    /// <summary>The <c>owner</c> filter cut down to the owners the caller may read (never empty: every owner would follow).</summary>
+    static List<string> ReadableOwners(HttpContext http) =>
+        CasesAccess.Of(http).ReadableOf(QueryValues.OneOf(http.Request.Query, "owner", CaseOwner.All));
+
+    static CaseFindQuery Readable(HttpContext http, CaseFindQuery query) =>
+        query with { Owners = CasesAccess.Of(http).ReadableOf(query.Owners) };
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
+using Cases.Functions.Access;
 using Cases.Functions.Hosting;
 using Cases.Functions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ public static partial class HealthApi
 
     public static void MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        var health = routes.MapGroup("/api/health").WithTags("health");
+        var health = routes.MapGroup("/api/health").WithTags("health").IsPublic();
         health.MapGet("/", Live).WithName("health");
         health.MapGet("/ready", Ready).WithName("healthReady");
     }

@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using Cases.Functions.Numbering;
 using OpenTelemetry.Trace;
 
@@ -26,12 +27,14 @@ public static class CasesApp
         builder.Services.AddCases(builder.Configuration);
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
         builder.Services.AddInProcessTimer(builder.Configuration);
+        builder.Services.AddCasesCors(); // under the host, the platform's CORS (the Bicep's corsAllowedOrigins)
         customize?.Invoke(builder);
 
         var app = builder.Build();
         app.UseKibanaErrors();
+        app.UseCasesCors();
         // Liveness for scripts and process supervisors (standalone only; under the host, /api/health).
-        app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription().WithMetadata(StandaloneOnly.Instance);
+        app.MapGet("/", () => TypedResults.Ok("Cases is running")).ExcludeFromDescription().WithMetadata(StandaloneOnly.Instance).IsPublic();
         app.MapCases();
         return app;
     }

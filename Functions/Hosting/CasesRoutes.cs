@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
 using Cases.Functions.Connectors;
@@ -24,11 +25,13 @@ public static class CasesRoutes
     {
         // The document describes the app's own endpoints as the standalone app routes them (ASP.NET Core's API
         // explorer reads the web app's route table, which the worker does not have): served standalone only.
-        routes.MapOpenApi(OpenApiRoute).WithMetadata(StandaloneOnly.Instance);
+        // It describes routes, not data: public, as health is.
+        routes.MapOpenApi(OpenApiRoute).WithMetadata(StandaloneOnly.Instance).IsPublic();
         routes.MapHealthApi();
         routes.MapInEverySpace(api =>
         {
             api.MapCasesApi();
+            api.MapMeApi();
             api.MapUserActionsApi();
             api.MapAttachmentsApi();
             api.MapObservablesApi();

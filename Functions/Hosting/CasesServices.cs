@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using Cases.Functions.Attachments;
 using Cases.Functions.Files;
 using Cases.Functions.Find;
@@ -46,6 +47,7 @@ public static class CasesServices
         services.AddSingleton<UserActionStore>();
         services.AddSingleton<ConfigurationStore>();
         services.AddSingleton<CallerIdentity>();
+        services.AddCasesAccess();
         services.AddOptions<AlertSyncOptions>().BindConfiguration(AlertSyncOptions.Section)
             .Validate(o => AlertSyncOptions.IsValidQueueName(o.StatusQueue), "Cases:Alerts:StatusQueue must be a queue name: 3-63 of a-z 0-9 '-'.")
             .Validate(o => o.RedeliverAfter >= TimeSpan.FromSeconds(10), "Cases:Alerts:RedeliverAfter must be at least 10 seconds (longer than a request).")

@@ -90,7 +90,10 @@ public static partial class ErrorHandling
     public static async Task Write(HttpContext context, int status, string message)
     {
         if (context.Response.HasStarted) return;
+        // CORS headers stay, so a browser front end can read the error.
+        var cors = context.Response.Headers.Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase) || h.Key == "Vary").ToList();
         context.Response.Clear();
+        foreach (var (name, value) in cors) context.Response.Headers[name] = value;
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         // Every 503 (storage down or slow, a case changed by too many requests at once) is worth retrying.

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Cases.Domain.Attachments;
 using Cases.Domain.Metrics;
+using Cases.Functions.Access;
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
@@ -15,7 +16,7 @@ public static class MetricsApi
 {
     public static void MapMetricsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/metrics/{caseId}", Get).WithTags("metrics").WithName("getCaseMetrics");
+        routes.MapGet("/cases/metrics/{caseId}", Get).WithTags("metrics").WithName("getCaseMetrics").RequiresCases(CasePrivilege.Read, "case");
     }
 
     static async Task<Ok<JsonObject>> Get(string caseId, HttpContext http, CaseStore cases, AttachmentStore attachments, UserActionStore userActions,
@@ -25,6 +26,7 @@ public static class MetricsApi
         var features = QueryValues.List(http.Request.Query, "features").Distinct().ToList();
         CaseMetrics.CheckFeatures(features);
         var record = (await CasesApi.Load(cases, space, caseId, ct)).Record;
+        CasesAccess.Of(http).Require(CasePrivilege.Read, "case", record.Case.Owner);
         var now = time.Now();
         var alerts = features.Any(f => f is "alerts.hosts" or "alerts.users")
             ? (await attachments.List(space, caseId, ct, AttachmentTypes.Alert)).Select(a => a.Attachment).ToList()

@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using Cases.Domain.Errors;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
@@ -10,12 +11,15 @@ namespace Cases.Functions.Numbering;
 public static class NumberingApi
 {
     public static void MapNumberingApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/cases/_number/{number}", GetByNumber).WithTags("cases").WithName("getCaseByNumber");
+        routes.MapGet("/cases/_number/{number}", GetByNumber).WithTags("cases").WithName("getCaseByNumber").RequiresCases(CasePrivilege.Read);
 
     static async Task<Ok<CaseResponse>> GetByNumber(string number, HttpContext http, CaseStore store, CancellationToken ct)
     {
         if (!long.TryParse(number.TrimStart('#'), out var n) || n < 1) throw CasesException.InvalidValue("number", number);
-        var stored = await store.GetByNumber(Space.Of(http), n, ct) ?? throw CasesException.NotFound($"No case has the number {n}.");
+        // A number is a lookup over the space: a case the caller may not read is not there for them.
+        var stored = await store.GetByNumber(Space.Of(http), n, ct) is { } found && CasesAccess.Of(http).Can(found.Record.Case.Owner, CasePrivilege.Read)
+            ? found
+            : throw CasesException.NotFound($"No case has the number {n}.");
         return TypedResults.Ok(CaseResponse.From(stored.Record));
     }
 }

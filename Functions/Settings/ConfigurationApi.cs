@@ -1,5 +1,6 @@
 using Cases.Domain.Cases;
 using Cases.Domain.Settings;
+using Cases.Functions.Access;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
 using Cases.Functions.Spaces;
@@ -13,19 +14,19 @@ public static class ConfigurationApi
     public static void MapConfigurationApi(this IEndpointRouteBuilder routes)
     {
         var configure = routes.MapGroup("/cases/configure").WithTags("cases");
-        configure.MapGet("/", Get).WithName("getCaseConfiguration");
-        configure.MapPost("/", Create).WithName("setCaseConfiguration");
-        configure.MapPatch("/{configurationId}", Update).WithName("updateCaseConfiguration");
-        configure.MapGet("/connectors/_find", Connectors.ConnectorsApi.FindForCases).WithName("findCaseConnectors");
+        configure.MapGet("/", Get).WithName("getCaseConfiguration").RequiresCases(CasePrivilege.Read, "case configurations");
+        configure.MapPost("/", Create).WithName("setCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration");
+        configure.MapPatch("/{configurationId}", Update).WithName("updateCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration");
+        configure.MapGet("/connectors/_find", Connectors.ConnectorsApi.FindForCases).WithName("findCaseConnectors").RequiresCases(CasePrivilege.Read, "connectors");
     }
 
     /// <summary>The settings of every owner in the space, or of the owners named by <c>owner</c>.</summary>
     static async Task<Ok<List<ConfigurationResponse>>> Get(HttpContext http, ConfigurationStore store, CancellationToken ct)
     {
-        var owners = QueryValues.List(http.Request.Query, "owner");
+        var owners = CasesAccess.Of(http).ReadableOf(QueryValues.List(http.Request.Query, "owner"), "case configurations");
         var all = await store.List(Space.Of(http), ct);
         return TypedResults.Ok(all
-            .Where(s => owners.Count == 0 || owners.Contains(s.Configuration.Owner))
+            .Where(s => owners.Contains(s.Configuration.Owner))
             .OrderBy(s => s.Configuration.Owner, StringComparer.Ordinal)
             .Select(ConfigurationResponse.From).ToList());
     }
@@ -35,6 +36,7 @@ public static class ConfigurationApi
         Connectors.CaseConnectors connectors, CancellationToken ct)
     {
         var input = await ConfigurationRequests.ReadNew(http.Request, ct);
+        CasesAccess.Of(http).Require(CasePrivilege.Settings, "case configuration", CaseValidation.Owner(input.Owner));
         if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(Space.Of(http), CaseValidation.Connector(connector), ct) };
         var configuration = ConfigurationRules.Create(input, Guid.NewGuid().ToString(), identity.Of(http), time.Now());
         var stored = await store.Replace(Space.Of(http), configuration, ct);
@@ -49,6 +51,7 @@ public static class ConfigurationApi
         if (patch.Connector is { } connector) patch = patch with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
         var current = (await store.List(space, ct)).FirstOrDefault(s => s.Configuration.Id == configurationId)
             ?? throw ConfigurationRules.NotFound(configurationId);
+        CasesAccess.Of(http).Require(CasePrivilege.Settings, "case configuration", current.Configuration.Owner);
         if (patch.Version != CaseVersion.Encode(current.Version)) throw ConfigurationRules.Stale();
         var next = ConfigurationRules.Apply(current.Configuration, patch, identity.Of(http), time.Now());
         if (!await store.TryUpdate(space, current, next, ct)) throw ConfigurationRules.Stale();

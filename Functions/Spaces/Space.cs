@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Cases.Domain.Errors;
+using Cases.Functions.Access;
 
 namespace Cases.Functions.Spaces;
 
@@ -28,7 +29,8 @@ public static partial class Space
     /// </summary>
     public static void MapInEverySpace(this IEndpointRouteBuilder app, Action<IEndpointRouteBuilder> map)
     {
-        var defaultSpace = app.MapGroup("/api");
+        // Every route of a space needs a caller and declares what it needs (see Access/AccessEndpoints).
+        var defaultSpace = app.MapGroup("/api").RequireCasesAccess();
         ((IEndpointConventionBuilder)defaultSpace).Finally(endpoint =>
         {
             if (endpoint.Metadata.OfType<EndpointNameMetadata>().LastOrDefault() is not { } name) return;
@@ -37,6 +39,6 @@ public static partial class Space
             endpoint.Metadata.Add(new EndpointNameMetadata(name.EndpointName + "DefaultSpace"));
         });
         map(defaultSpace);
-        map(app.MapGroup("/s/{spaceId}/api"));
+        map(app.MapGroup("/s/{spaceId}/api").RequireCasesAccess());
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
 using Cases.Domain.UserActions;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Spaces;
@@ -13,8 +14,8 @@ public static class UserActionsApi
 {
     public static void MapUserActionsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity");
-        routes.MapGet("/cases/{caseId}/user_actions", GetAll).WithTags("user actions").WithName("getCaseActivity");
+        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity").RequiresCases(CasePrivilege.Read, "user actions");
+        routes.MapGet("/cases/{caseId}/user_actions", GetAll).WithTags("user actions").WithName("getCaseActivity").RequiresCases(CasePrivilege.Read, "user actions");
     }
 
     /// <summary>
@@ -25,7 +26,8 @@ public static class UserActionsApi
     {
         var space = Space.Of(http);
         QueryValues.RejectUnknown(http.Request.Query);
-        await CasesApi.Load(cases, space, caseId, ct);
+        var owner = (await CasesApi.Load(cases, space, caseId, ct)).Record.Case.Owner;
+        CasesAccess.Of(http).Require(CasePrivilege.Read, "user actions", owner);
         http.Response.Headers.Warning = "299 Kibana \"Deprecated endpoint\"";
         return TypedResults.Ok((await store.List(space, caseId, ct)).Select(DeprecatedUserActionResponse.From).ToList());
     }
@@ -38,7 +40,8 @@ public static class UserActionsApi
         var types = QueryValues.OneOf(query, "types", UserActionTypes.Filters);
         var descending = QueryValues.Descending(query, fallback: false);
         var (page, perPage) = QueryValues.Paging(query, CaseLimits.PerPageMax);
-        await CasesApi.Load(cases, space, caseId, ct);
+        var owner = (await CasesApi.Load(cases, space, caseId, ct)).Record.Case.Owner;
+        CasesAccess.Of(http).Require(CasePrivilege.Read, "user actions", owner);
 
         var actions = (await store.List(space, caseId, ct)).Where(a => types.Count == 0 || types.Any(t => Matches(a, t))).ToList();
         if (descending) actions.Reverse();

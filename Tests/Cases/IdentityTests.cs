@@ -16,7 +16,8 @@ public sealed class IdentityTests(CasesAppFixture app) : IClassFixture<CasesAppF
               {"typ":"name","val":"Ada Lovelace"},
               {"typ":"preferred_username","val":"ada@contoso.com"},
               {"typ":"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress","val":"ada@contoso.com"},
-              {"typ":"http://schemas.microsoft.com/identity/claims/objectidentifier","val":"0b7e5b4c-1111-2222-3333-444455556666"}]}
+              {"typ":"http://schemas.microsoft.com/identity/claims/objectidentifier","val":"0b7e5b4c-1111-2222-3333-444455556666"},
+              {"typ":"roles","val":"Cases.Admin"}]}
             """));
         using var request = new HttpRequestMessage(HttpMethod.Post, CasesAppFixture.Api(space, "/cases")) { Content = JsonContent.Create(TestCases.NewCaseBody()) };
         request.Headers.Add("X-MS-CLIENT-PRINCIPAL", principal);

@@ -92,6 +92,13 @@ public sealed class BicepTests
         var settings = site["properties"]!["siteConfig"]!["appSettings"]!.ToJsonString();
         foreach (var setting in new[] { "AzureWebJobsStorage__tableServiceUri", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential", "Cases__Identity__TrustClientPrincipal" })
             Assert.Contains(setting, settings);
+        // Browser front ends: the platform's CORS from one parameter (exact origins, credentials only when some are listed).
+        var cors = site["properties"]!["siteConfig"]!["cors"]!;
+        Assert.Equal("[parameters('corsAllowedOrigins')]", cors["allowedOrigins"]!.GetValue<string>());
+        Assert.Contains("corsAllowedOrigins", cors["supportCredentials"]!.GetValue<string>());
+        Assert.Equal("array", parameters["corsAllowedOrigins"]!["type"]!.GetValue<string>());
+        Assert.Empty(parameters["corsAllowedOrigins"]!["defaultValue"]!.AsArray());
+        Assert.Contains("Cases__Access__AdminRole", site["properties"]!["siteConfig"]!["appSettings"]!.ToJsonString());
         Assert.DoesNotContain("AccountKey", template.ToJsonString());
         Assert.DoesNotContain("listKeys", template.ToJsonString());
 

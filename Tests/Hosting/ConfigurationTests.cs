@@ -15,6 +15,11 @@ public class ConfigurationTests
     [InlineData("Cases:Files:OrphanAge", "00:00:00", "OrphanAge")]
     [InlineData("Cases:Alerts:StatusQueue", "Not_A_Queue", "StatusQueue")]
     [InlineData("Cases:Alerts:RedeliverAfter", "-00:01:00", "RedeliverAfter")]
+    [InlineData("Cases:Access:Roles:soc-analyst:0", "soc/securitySolution:write", "soc/securitySolution:write")]
+    [InlineData("Cases:Access:Roles:soc-analyst:0", "soc/securitySolution:read-delete", "soc-analyst")]
+    [InlineData("Cases:Access:Roles:soc-analyst:0", "soc/siem:all", "soc/siem:all")]
+    [InlineData("Cases:Cors:AllowedOrigins:0", "*", "AllowedOrigins")]
+    [InlineData("Cases:Cors:AllowedOrigins:0", "https://cases.contoso.com/app", "AllowedOrigins")]
     public async Task A_bad_setting_stops_the_app_at_start_up_naming_it(string key, string value, string named)
     {
         await using var app = CasesApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(

@@ -42,6 +42,7 @@ public class CasesAppFixture : IAsyncLifetime
                 ["Cases:Storage:TablePrefix"] = TablePrefix,
                 ["Cases:Identity:TrustClientPrincipal"] = "true",
                 ["Cases:Identity:LocalUser:Username"] = "local-tester",
+                ["Cases:Access:AdminRole"] = "Cases.Admin",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Cases:Numbering:RunInProcess"] = "false",
                 [global::Cases.Functions.Testing.TestHooks.Setting] = "true",
