@@ -5,11 +5,15 @@ using Cases.Functions.Find;
 using Cases.Functions.Health;
 using Cases.Functions.Identity;
 using Cases.Functions.Metrics;
+using Cases.Functions.Notifications;
 using Cases.Functions.Numbering;
+using Cases.Functions.Outbound;
+using Cases.Functions.Profiles;
 using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
 using Cases.Functions.UserActions;
+using Cases.Functions.Webhooks;
 
 namespace Cases.Functions.Hosting;
 
@@ -56,6 +60,8 @@ public static class CasesApp
         builder.Services.AddSingleton<AlertSyncOutbox>();
         builder.Services.AddSingleton<AlertStatusSync>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOutbound();
+        builder.Services.AddNotifications(builder.Configuration);
         NumberingSchedule.Register(builder);
         builder.Services.AddOpenApi();
         customize?.Invoke(builder);
@@ -67,6 +73,7 @@ public static class CasesApp
         app.MapOpenApi("/api/openapi.json");
         if (FunctionsHost.IsActive(app.Configuration)) app.MapNumberingTimer();
         app.MapHealthApi();
+        app.MapProfilesApi();
         app.MapInEverySpace(api =>
         {
             api.MapCasesApi();
@@ -78,6 +85,7 @@ public static class CasesApp
             api.MapFindApi();
             api.MapConfigurationApi();
             api.MapFilesApi();
+            api.MapWebhooksApi();
         });
         return app;
     }

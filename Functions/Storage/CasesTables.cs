@@ -14,6 +14,7 @@ namespace Cases.Functions.Storage;
 /// <item><c>views</c>: compressed snapshots of those views, so a new instance starts without scanning (Find/ViewSnapshots.cs);</item>
 /// <item><c>alertsync</c>: alert status messages not yet known to be sent, one row per case (Attachments/AlertSyncOutbox.cs);</item>
 /// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs).</item>
+/// <item><c>profiles</c>, <c>webhooks</c>, <c>notifysent</c>: user profiles, webhooks and their deliveries, emails sent (Profiles/, Webhooks/, Notifications/).</item>
 /// </list>
 /// </summary>
 public sealed class CasesTables(TableServiceClient service, IOptions<StorageOptions> options)
@@ -24,6 +25,9 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     readonly EnsuredTable views = new(service.GetTableClient(options.Value.TablePrefix + "views"));
     readonly EnsuredTable alertSync = new(service.GetTableClient(options.Value.TablePrefix + "alertsync"));
     readonly EnsuredTable pendingBlobs = new(service.GetTableClient(options.Value.TablePrefix + "pendingblobs"));
+    readonly EnsuredTable profiles = new(service.GetTableClient(options.Value.TablePrefix + "profiles"));
+    readonly EnsuredTable webhooks = new(service.GetTableClient(options.Value.TablePrefix + "webhooks"));
+    readonly EnsuredTable notifySent = new(service.GetTableClient(options.Value.TablePrefix + "notifysent"));
 
     public Task<TableClient> Cases() => cases.Get();
     public Task<TableClient> Numbering() => numbering.Get();
@@ -31,8 +35,12 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     public Task<TableClient> Views() => views.Get();
     public Task<TableClient> AlertSync() => alertSync.Get();
     public Task<TableClient> PendingBlobs() => pendingBlobs.Get();
+    public Task<TableClient> Profiles() => profiles.Get();
+    public Task<TableClient> Webhooks() => webhooks.Get();
+    public Task<TableClient> NotifySent() => notifySent.Get();
 
-    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name];
+    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name,
+        profiles.Name, webhooks.Name, notifySent.Name];
 
     /// <summary>Creates its table once; a failed attempt (storage down) is retried by the next caller, not cached.</summary>
     sealed class EnsuredTable(TableClient table)
