@@ -16,6 +16,10 @@ public sealed class NotificationOptions
     /// <summary>Attempts before a message is set aside in the poison queue (defaults: ~10 minutes of retries).</summary>
     public int MaxAttempts { get; set; } = 10;
 
+    /// <summary>How long a message being worked on stays invisible to other readers: longer than the work can take
+    /// (an SMTP send gives up after 30 s, a webhook after 10 s). A process that dies mid-message frees it after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long the standalone reader waits when the queue is empty.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -33,7 +37,7 @@ public sealed class NotificationOptions
     }
 
     public bool IsValid() => FirstRetry > TimeSpan.Zero && MaxRetryDelay >= FirstRetry && MaxRetryDelay <= TimeSpan.FromDays(7)
-        && MaxAttempts is >= 1 and <= 100 && PollInterval > TimeSpan.Zero && (Queue.Length == 0 || Attachments.AlertSyncOptions.IsValidQueueName(Queue));
+        && MaxAttempts is >= 1 and <= 100 && PollInterval > TimeSpan.Zero && Lease >= TimeSpan.FromSeconds(1) && Lease <= TimeSpan.FromDays(7) && (Queue.Length == 0 || Attachments.AlertSyncOptions.IsValidQueueName(Queue));
 
-    public const string Rule = "Cases:Notifications: FirstRetry > 0, MaxRetryDelay between FirstRetry and 7 days, MaxAttempts 1-100, PollInterval > 0, Queue a queue name (3-63 of a-z 0-9 '-').";
+    public const string Rule = "Cases:Notifications: FirstRetry > 0, MaxRetryDelay between FirstRetry and 7 days, MaxAttempts 1-100, PollInterval > 0, Lease 1 s to 7 days, Queue a queue name (3-63 of a-z 0-9 '-').";
 }

@@ -12,9 +12,6 @@ namespace Cases.Functions.Notifications;
 public sealed partial class NotificationReader(NotificationQueue queue, NotificationProcessor processor, IOptions<NotificationOptions> options,
     IOptions<EmailOptions> email, ILogger<NotificationReader> logger) : BackgroundService
 {
-    /// <summary>How long a received message stays invisible while it is worked on (more than an SMTP or webhook timeout).</summary>
-    static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!email.Value.Enabled) LogEmailOff(logger);
@@ -25,7 +22,7 @@ public sealed partial class NotificationReader(NotificationQueue queue, Notifica
             try
             {
                 await queue.Ensure(stoppingToken);
-                messages = (await queue.Queue.ReceiveMessagesAsync(maxMessages: 16, visibilityTimeout: Lease, stoppingToken)).Value;
+                messages = (await queue.Queue.ReceiveMessagesAsync(maxMessages: 16, visibilityTimeout: settings.Lease, stoppingToken)).Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
