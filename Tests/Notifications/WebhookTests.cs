@@ -114,6 +114,14 @@ public sealed class WebhookTests(NotificationsFixture app) : IClassFixture<Notif
         Assert.Equal(HttpStatusCode.NoContent, (await app.As(lead, HttpMethod.Delete, CasesAppFixture.Api(space, $"/cases/webhooks/{id}"))).StatusCode);
         await (await app.As(lead, HttpMethod.Get, CasesAppFixture.Api(space, $"/cases/webhooks/{id}"))).Error(HttpStatusCode.NotFound, id);
     }
+    [Fact]
+    public async Task The_webhook_routes_are_in_the_OpenAPI_document()
+    {
+        var paths = (await app.AsJson(lead, HttpMethod.Get, "/api/openapi.json"))["paths"]!.AsObject();
+        Assert.Equal("createWebhookDefaultSpace", paths["/api/cases/webhooks"]!["post"]!["operationId"]!.GetValue<string>());
+        Assert.NotNull(paths["/s/{spaceId}/api/cases/webhooks/{webhookId}/deliveries"]!["get"]);
+        Assert.NotNull(paths["/internal/cases/_suggest_user_profiles"]!["post"]);
+    }
 }
 
 public sealed class PoisonTests(PoisonFixture app) : IClassFixture<PoisonFixture>
