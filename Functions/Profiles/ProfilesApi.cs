@@ -22,17 +22,25 @@ public static class ProfilesApi
         return services;
     }
 
-    /// <summary>The routes, plus the middleware that records callers (so map it before the routes run).</summary>
-    public static void MapProfilesApi(this WebApplication app)
+    /// <summary>
+    /// Routes mapped through this group record their caller as a profile before the handler runs. An endpoint filter
+    /// rather than middleware, so that it runs under the isolated worker (which runs endpoints directly) as standalone.
+    /// </summary>
+    public static RouteGroupBuilder WithProfileRecording(this IEndpointRouteBuilder routes)
     {
-        var recorder = app.Services.GetRequiredService<ProfileRecorder>();
-        app.Use(async (context, next) =>
+        var group = routes.MapGroup("");
+        group.AddEndpointFilter(async (context, next) =>
         {
-            await recorder.Record(context);
-            await next(context);
+            await context.HttpContext.RequestServices.GetRequiredService<ProfileRecorder>().Record(context.HttpContext);
+            return await next(context);
         });
-        Map(app.MapGroup(""), "DefaultSpace");
-        Map(app.MapGroup("/s/{spaceId}"), "");
+        return group;
+    }
+
+    public static void MapProfilesApi(this IEndpointRouteBuilder routes)
+    {
+        Map(routes.MapGroup(""), "DefaultSpace");
+        Map(routes.MapGroup("/s/{spaceId}"), "");
     }
 
     static void Map(RouteGroupBuilder group, string nameSuffix)
