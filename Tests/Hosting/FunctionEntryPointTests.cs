@@ -107,6 +107,7 @@ public sealed class FunctionEntryPointTests(CasesAppFixture app) : IClassFixture
                 ["configurationId"] = configuration["id"]!.GetValue<string>(),
                 ["alertId"] = "alert-entry-1",
                 ["number"] = "1",
+                ["webhookId"] = Guid.NewGuid().ToString(), // none registered: both answer 404
             };
             var route = entry.Route;
             var used = values.Where(v => route.Contains("{" + v.Key + "}")).ToDictionary();
