@@ -42,8 +42,22 @@ public sealed partial class CaseEvents(NotificationQueue queue, ILogger<CaseEven
     public Task AlertsAttachedTo(string space, CaseRecord record, int count, CaseUser by, DateTimeOffset at) =>
         count == 0 ? Task.CompletedTask : Publish(space, new CaseEvent(NewId(), at, [AlertAttached], by, Summary(record), AlertsAttached: count));
 
+    static long lastSequence;
+
+    /// <summary>Wall-clock ticks, strictly increasing in this process: changes of one case commit one after another.</summary>
+    static long NextSequence()
+    {
+        while (true)
+        {
+            var last = Interlocked.Read(ref lastSequence);
+            var next = Math.Max(DateTime.UtcNow.Ticks, last + 1);
+            if (Interlocked.CompareExchange(ref lastSequence, next, last) == last) return next;
+        }
+    }
+
     async Task Publish(string space, CaseEvent e)
     {
+        e = e with { Sequence = NextSequence() };
         try
         {
             await queue.Send(new NotificationMessage(NotificationMessage.EventKind, space, e), CancellationToken.None);

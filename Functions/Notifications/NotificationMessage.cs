@@ -28,7 +28,11 @@ public sealed record CaseEvent(
     [property: JsonPropertyName("changedFields"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? ChangedFields = null,
     [property: JsonPropertyName("addedAssignees"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? AddedAssignees = null,
     [property: JsonPropertyName("commentType"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CommentType = null,
-    [property: JsonPropertyName("alertsAttached"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? AlertsAttached = null);
+    [property: JsonPropertyName("alertsAttached"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? AlertsAttached = null)
+{
+    /// <summary>Orders a case's deliveries: set when the event is queued (after its commit), strictly increasing.</summary>
+    [JsonPropertyName("sequence")] public long Sequence { get; init; }
+}
 
 /// <summary>The case as it is after the event (no description or tags: they can be large; read the case for them).</summary>
 public sealed record CaseSummary(

@@ -64,7 +64,7 @@ public sealed partial class NotificationProcessor(NotificationQueue queue, Profi
             {
                 if (!hook.Wants(e.Events[i])) continue;
                 var deliveryId = DeliveryId(e.Id, hook.Id, e.Events[i]);
-                await webhooks.AddDelivery(space, hook.Id, e.Case.Id, e.OccurredAt, i, deliveryId, e.Events[i], Payload(space, e, e.Events[i], deliveryId), ct);
+                await webhooks.AddDelivery(space, hook.Id, e.Case.Id, e.Sequence, e.OccurredAt, i, deliveryId, e.Events[i], Payload(space, e, e.Events[i], deliveryId), ct);
             }
             await queue.Send(new NotificationMessage(NotificationMessage.WebhookKind, space, WebhookId: hook.Id, CaseId: e.Case.Id), ct);
         }

@@ -5,7 +5,7 @@ using Cases.Functions.Storage;
 namespace Cases.Functions.Webhooks;
 
 /// <summary>
-/// The <c>webhooks</c> table, partition = space: <c>h_{id}</c> a webhook; <c>d_{webhookId}_{caseId}_{time}_{n}_{deliveryId}</c>
+/// The <c>webhooks</c> table, partition = space: <c>h_{id}</c> a webhook; <c>d_{webhookId}_{caseId}_{sequence}_{n}_{deliveryId}</c>
 /// a delivery, so a webhook's pending deliveries for one case are one key range, in the order the events happened.
 /// </summary>
 public sealed class WebhookStore(CasesTables tables)
@@ -53,11 +53,11 @@ public sealed class WebhookStore(CasesTables tables)
     }
 
     /// <summary>Adds a pending delivery; one that exists already (the event is being fanned out again) is left as it is.</summary>
-    public async Task AddDelivery(string space, string webhookId, string caseId, DateTimeOffset occurredAt, int position, string deliveryId,
+    public async Task AddDelivery(string space, string webhookId, string caseId, long sequence, DateTimeOffset occurredAt, int position, string deliveryId,
         string eventName, string payload, CancellationToken ct)
     {
         var table = await tables.Webhooks();
-        var key = $"d_{webhookId}_{caseId}_{occurredAt.UtcTicks:D19}_{position:D2}_{deliveryId}";
+        var key = $"d_{webhookId}_{caseId}_{sequence:D19}_{position:D2}_{deliveryId}";
         try
         {
             await table.AddEntityAsync(new TableEntity(space, key)
