@@ -30,17 +30,17 @@ public sealed class WebhookTests(NotificationsFixture app) : IClassFixture<Notif
         await Register(space, "*");
         var created = await app.CreateCase(space, new { assignees = new[] { new { uid = "u-analyst" } } });
         var id = created["id"]!.GetValue<string>();
-        var closed = (await app.AsJson(lead, HttpMethod.Patch, CasesAppFixture.Api(space, "/cases"),
-            new { cases = new[] { new { id, version = created["version"]!.GetValue<string>(), status = "closed", severity = "critical" } } })).AsArray()[0]!;
         await app.AsJson(lead, HttpMethod.Post, CasesAppFixture.Api(space, $"/cases/{id}/comments"),
             new { type = "user", comment = "Contained.", owner = "securitySolution" });
         await app.AsJson(lead, HttpMethod.Post, CasesAppFixture.Api(space, $"/cases/{id}/comments"),
             new { type = "alert", owner = "securitySolution", alertId = new[] { "a1", "a2" }, index = new[] { "i", "i" }, rule = new { id = "r", name = "R" } });
+        var closed = (await app.AsJson(lead, HttpMethod.Patch, CasesAppFixture.Api(space, "/cases"),
+            new { cases = new[] { new { id, version = created["version"]!.GetValue<string>(), status = "closed", severity = "critical" } } })).AsArray()[0]!;
         (await app.As(lead, HttpMethod.Delete, CasesAppFixture.Api(space, $"/cases?ids={id}"))).EnsureSuccessStatusCode();
 
         var taken = await receiver.WaitForTaken(id, 8);
-        Assert.Equal(["case.created", "case.assigned", "case.updated", "case.status_changed", "case.closed", "case.comment_added",
-            "case.alert_attached", "case.deleted"], taken.Select(d => d.Event));
+        Assert.Equal(["case.created", "case.assigned", "case.comment_added", "case.alert_attached", "case.updated", "case.status_changed",
+            "case.closed", "case.deleted"], taken.Select(d => d.Event));
         Assert.All(taken, d =>
         {
             Assert.True(d.SignatureValid);
@@ -52,11 +52,11 @@ public sealed class WebhookTests(NotificationsFixture app) : IClassFixture<Notif
         });
         Assert.Equal(taken.Count, taken.Select(d => d.DeliveryId).Distinct().Count());
         Assert.Equal(["u-analyst"], taken[1].Body["assignees"]!.AsArray().Select(a => a!.GetValue<string>()));
-        Assert.Equal(["status", "severity"], taken[2].Body["changedFields"]!.AsArray().Select(a => a!.GetValue<string>()).Order().Reverse());
-        Assert.Equal(closed["version"]!.GetValue<string>(), taken[2].Body["case"]!["version"]!.GetValue<string>());
-        Assert.Equal(lead.Username, taken[2].Body["actor"]!["username"]!.GetValue<string>());
-        Assert.Equal("user", taken[5].Body["commentType"]!.GetValue<string>());
-        Assert.Equal(2, taken[6].Body["alertsAttached"]!.GetValue<int>());
+        Assert.Equal(["status", "severity"], taken[4].Body["changedFields"]!.AsArray().Select(a => a!.GetValue<string>()).Order().Reverse());
+        Assert.Equal(closed["version"]!.GetValue<string>(), taken[4].Body["case"]!["version"]!.GetValue<string>());
+        Assert.Equal(lead.Username, taken[4].Body["actor"]!["username"]!.GetValue<string>());
+        Assert.Equal("user", taken[2].Body["commentType"]!.GetValue<string>());
+        Assert.Equal(2, taken[3].Body["alertsAttached"]!.GetValue<int>());
     }
 
     [Fact]
