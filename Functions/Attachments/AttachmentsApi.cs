@@ -13,6 +13,7 @@ using Cases.Functions.Cases;
 using Cases.Functions.Files;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
+using Cases.Functions.Notifications;
 using Cases.Functions.Spaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -38,7 +39,7 @@ public static partial class AttachmentsApi
     }
 
     static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time,
-        AlertStatusSync alertSync, CancellationToken ct)
+        AlertStatusSync alertSync, CaseEvents events, CancellationToken ct)
     {
         var space = Space.Of(http);
         var input = AttachmentValidation.Validate(await RequestJson.ReadObject(http.Request, ct));
@@ -56,6 +57,7 @@ public static partial class AttachmentsApi
                 await CheckReferenceRoom(store, space, caseId, input, ct);
                 return await PlanAdd(store, space, current, input, user, now, ct);
             }, ct);
+            await events.CommentAddedTo(space, record, input.Type, user, now);
             return TypedResults.Ok(await WithComments(store, space, record, ct));
         }
 
@@ -85,6 +87,7 @@ public static partial class AttachmentsApi
                 added.AddRange(part.Fields["alertId"]!.AsArray().Zip(part.Fields["index"]!.AsArray(), (a, i) => (a!.GetValue<string>(), i!.GetValue<string>())));
         } while (more);
         await alertSync.AlertsAttached(space, record.Case, added, note);
+        await events.AlertsAttachedTo(space, record, added.Count, user, now);
         return TypedResults.Ok(await WithComments(store, space, record, ct));
     }
 

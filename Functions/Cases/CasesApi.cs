@@ -6,6 +6,7 @@ using Cases.Domain.UserActions;
 using Cases.Functions.Attachments;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
+using Cases.Functions.Notifications;
 using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +26,7 @@ public static class CasesApi
     }
 
     static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, Connectors.CaseConnectors connectors, CancellationToken ct)
+        TimeProvider time, Connectors.CaseConnectors connectors, CaseEvents events, CancellationToken ct)
     {
         var space = Space.Of(http);
         var input = await CaseRequests.ReadNewCase(http.Request, ct);
@@ -39,6 +40,7 @@ public static class CasesApi
         var (created, action) = CaseRules.Create(input, NewId(), identity.Of(http), time.Now(), NewId, settings?.CustomFields);
         var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
         await store.Create(space, record, action, ct);
+        await events.CaseCreated(space, record, created.CreatedBy, created.CreatedAt);
         return TypedResults.Ok(CaseResponse.From(record));
     }
 
@@ -58,7 +60,7 @@ public static class CasesApi
     /// is written; each case is then committed with its user actions in one transaction.
     /// </summary>
     static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, AlertStatusSync alertSync, Connectors.CaseConnectors connectors, CancellationToken ct)
+        TimeProvider time, AlertStatusSync alertSync, Connectors.CaseConnectors connectors, CaseEvents events, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patches = await CaseRequests.ReadPatches(http.Request, ct);
@@ -102,6 +104,7 @@ public static class CasesApi
                 customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
             // After a queue failure, the rest of the batch leaves its messages to the timer's run rather than wait again.
             queueAnswers = await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note, send: queueAnswers);
+            await events.CaseUpdated(space, current.Record, committed, user, now);
             results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);
@@ -126,7 +129,7 @@ public static class CasesApi
         }
     }
 
-    static async Task<NoContent> Delete(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<NoContent> Delete(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CaseEvents events, CancellationToken ct)
     {
         var space = Space.Of(http);
         var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
@@ -142,6 +145,7 @@ public static class CasesApi
             var c = current.Record.Case;
             var deleted = new UserAction(NewId(), c.Id, "delete", "delete_case", [], now, user, c.Owner);
             await store.Delete(space, current, deleted, ct);
+            await events.CaseDeleted(space, current.Record, user, now);
         }
         return TypedResults.NoContent();
     }

@@ -7,9 +7,11 @@ using Cases.Functions.Find;
 using Cases.Functions.Health;
 using Cases.Functions.Metrics;
 using Cases.Functions.Numbering;
+using Cases.Functions.Profiles;
 using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Cases.Functions.UserActions;
+using Cases.Functions.Webhooks;
 
 namespace Cases.Functions.Hosting;
 
@@ -28,7 +30,8 @@ public static class CasesRoutes
         // It describes routes, not data: public, as health is.
         routes.MapOpenApi(OpenApiRoute).WithMetadata(StandaloneOnly.Instance).IsPublic();
         routes.MapHealthApi();
-        routes.MapInEverySpace(api =>
+        routes.WithProfileRecording().MapProfilesApi();
+        routes.WithProfileRecording().MapInEverySpace(api =>
         {
             api.MapCasesApi();
             api.MapMeApi();
@@ -43,6 +46,7 @@ public static class CasesRoutes
             api.MapConnectorsApi();
             api.MapPushApi();
             api.MapPushStatusApi();
+            api.MapWebhooksApi();
         });
     }
 }

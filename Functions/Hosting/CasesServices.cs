@@ -9,6 +9,7 @@ using Cases.Functions.Storage;
 using Cases.Functions.UserActions;
 using Cases.Functions.Cases;
 using Cases.Functions.Connectors;
+using Cases.Functions.Notifications;
 using Cases.Functions.Outbound;
 
 namespace Cases.Functions.Hosting;
@@ -61,6 +62,7 @@ public static class CasesServices
         services.AddConnectors();
         services.AddSingleton<Testing.TestHooks>(); // inert unless Cases:Testing:Hooks=true (tests only)
         services.AddNumbering(configuration);
+        services.AddNotifications(configuration);
         services.AddOpenApi();
         services.AddCasesTelemetry(configuration);
         return services;

@@ -15,6 +15,7 @@ namespace Cases.Functions.Storage;
 /// <item><c>alertsync</c>: alert status messages not yet known to be sent, one row per case (Attachments/AlertSyncOutbox.cs);</item>
 /// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs);</item>
 /// <item><c>connectors</c>: the connectors of each space, secrets encrypted (Connectors/ConnectorStore.cs).</item>
+/// <item><c>profiles</c>, <c>webhooks</c>, <c>notifysent</c>: user profiles, webhooks and their deliveries, emails sent (Profiles/, Webhooks/, Notifications/).</item>
 /// </list>
 /// </summary>
 public sealed class CasesTables(TableServiceClient service, IOptions<StorageOptions> options)
@@ -26,6 +27,9 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     readonly EnsuredTable alertSync = new(service.GetTableClient(options.Value.TablePrefix + "alertsync"));
     readonly EnsuredTable pendingBlobs = new(service.GetTableClient(options.Value.TablePrefix + "pendingblobs"));
     readonly EnsuredTable connectors = new(service.GetTableClient(options.Value.TablePrefix + "connectors"));
+    readonly EnsuredTable profiles = new(service.GetTableClient(options.Value.TablePrefix + "profiles"));
+    readonly EnsuredTable webhooks = new(service.GetTableClient(options.Value.TablePrefix + "webhooks"));
+    readonly EnsuredTable notifySent = new(service.GetTableClient(options.Value.TablePrefix + "notifysent"));
 
     public Task<TableClient> Cases(CancellationToken ct = default) => cases.Get(ct);
     public Task<TableClient> Numbering(CancellationToken ct = default) => numbering.Get(ct);
@@ -34,8 +38,12 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     public Task<TableClient> AlertSync(CancellationToken ct = default) => alertSync.Get(ct);
     public Task<TableClient> PendingBlobs(CancellationToken ct = default) => pendingBlobs.Get(ct);
     public Task<TableClient> Connectors(CancellationToken ct = default) => connectors.Get(ct);
+    public Task<TableClient> Profiles(CancellationToken ct = default) => profiles.Get(ct);
+    public Task<TableClient> Webhooks(CancellationToken ct = default) => webhooks.Get(ct);
+    public Task<TableClient> NotifySent(CancellationToken ct = default) => notifySent.Get(ct);
 
-    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name, connectors.Name];
+    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name, connectors.Name,
+        profiles.Name, webhooks.Name, notifySent.Name];
 
     /// <summary>Creates its table once; a failed attempt (storage down) is retried by the next caller, not cached.</summary>
     sealed class EnsuredTable(TableClient table)

@@ -1,0 +1,78 @@
+using Cases.Domain.Cases;
+using Cases.Domain.Users;
+
+namespace Cases.Functions.Notifications;
+
+/// <summary>
+/// Called by the case and attachment routes after a change committed: puts one <c>event</c> message on the notification
+/// queue, from which emails and webhook deliveries are made. Never fails the request (the change is saved): a queue
+/// that cannot be reached is logged.
+/// </summary>
+public sealed partial class CaseEvents(NotificationQueue queue, ILogger<CaseEvents> logger)
+{
+    public const string Created = "case.created", Updated = "case.updated", StatusChanged = "case.status_changed", Closed = "case.closed",
+        CommentAdded = "case.comment_added", AlertAttached = "case.alert_attached", Assigned = "case.assigned", Deleted = "case.deleted";
+
+    public static readonly string[] All = [Created, Updated, StatusChanged, Closed, CommentAdded, AlertAttached, Assigned, Deleted];
+
+    public Task CaseCreated(string space, CaseRecord record, CaseUser by, DateTimeOffset at)
+    {
+        var added = CaseChanges.AddedAssignees(null, record.Case);
+        return Publish(space, new CaseEvent(NewId(), at, added.Count > 0 ? [Created, Assigned] : [Created], by, Summary(record),
+            AddedAssignees: added.Count > 0 ? added : null));
+    }
+
+    public Task CaseUpdated(string space, CaseRecord before, CaseRecord after, CaseUser by, DateTimeOffset at)
+    {
+        var fields = CaseChanges.Fields(before.Case, after.Case);
+        var added = CaseChanges.AddedAssignees(before.Case, after.Case);
+        List<string> events = [Updated];
+        if (before.Case.Status != after.Case.Status) events.Add(StatusChanged);
+        if (before.Case.Status != after.Case.Status && after.Case.Status == CaseStatus.Closed) events.Add(Closed);
+        if (added.Count > 0) events.Add(Assigned);
+        return Publish(space, new CaseEvent(NewId(), at, events, by, Summary(after), fields, added.Count > 0 ? added : null));
+    }
+
+    public Task CaseDeleted(string space, CaseRecord record, CaseUser by, DateTimeOffset at) =>
+        Publish(space, new CaseEvent(NewId(), at, [Deleted], by, Summary(record)));
+
+    public Task CommentAddedTo(string space, CaseRecord record, string commentType, CaseUser by, DateTimeOffset at) =>
+        Publish(space, new CaseEvent(NewId(), at, [CommentAdded], by, Summary(record), CommentType: commentType));
+
+    public Task AlertsAttachedTo(string space, CaseRecord record, int count, CaseUser by, DateTimeOffset at) =>
+        count == 0 ? Task.CompletedTask : Publish(space, new CaseEvent(NewId(), at, [AlertAttached], by, Summary(record), AlertsAttached: count));
+
+    static long lastSequence;
+
+    /// <summary>Wall-clock ticks, strictly increasing in this process: changes of one case commit one after another.</summary>
+    static long NextSequence()
+    {
+        while (true)
+        {
+            var last = Interlocked.Read(ref lastSequence);
+            var next = Math.Max(DateTime.UtcNow.Ticks, last + 1);
+            if (Interlocked.CompareExchange(ref lastSequence, next, last) == last) return next;
+        }
+    }
+
+    async Task Publish(string space, CaseEvent e)
+    {
+        e = e with { Sequence = NextSequence() };
+        try
+        {
+            await queue.Send(new NotificationMessage(NotificationMessage.EventKind, space, e), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogNotQueued(logger, ex, string.Join(',', e.Events), e.Case.Id);
+        }
+    }
+
+    static CaseSummary Summary(CaseRecord r) => new(r.Case.Id, r.Case.Title, r.Case.Status, r.Case.Severity, r.Case.Owner,
+        r.IncrementalId, r.Case.Assignees.Select(a => a.Uid).ToList(), CaseVersion.Encode(r.Version));
+
+    static string NewId() => Guid.NewGuid().ToString();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notifications of {Events} for case {CaseId} could not be queued: no email or webhook for it")]
+    static partial void LogNotQueued(ILogger logger, Exception ex, string events, string caseId);
+}

@@ -1,0 +1,43 @@
+namespace Cases.Functions.Notifications;
+
+/// <summary>How notification work (emails, webhook deliveries) is queued and retried. Section <c>Cases:Notifications</c>.</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Cases:Notifications";
+
+    /// <summary>The Storage queue; empty: the table prefix (lower-cased) + <c>case-notifications</c>. Failures go to <c>{queue}-poison</c>.</summary>
+    public string Queue { get; set; } = "";
+
+    /// <summary>Delay before the first retry; each next one doubles, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetry { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Attempts before a message is set aside in the poison queue (defaults: ~10 minutes of retries).</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>How long a message being worked on stays invisible to other readers: longer than the work can take
+    /// (an SMTP send gives up after 30 s, a webhook after 10 s). A process that dies mid-message frees it after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the standalone reader waits when the queue is empty.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether this process drains the queue (standalone); off where a queue trigger does it.</summary>
+    public bool RunInProcess { get; set; } = true;
+
+    public string QueueName(string tablePrefix) => Queue.Length > 0 ? Queue : tablePrefix.ToLowerInvariant() + "case-notifications";
+
+    /// <summary>The delay before attempt <paramref name="attempt"/> + 1, after <paramref name="attempt"/> failed ones.</summary>
+    public TimeSpan RetryDelay(long attempt)
+    {
+        var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
+        var delay = TimeSpan.FromTicks((long)Math.Min(FirstRetry.Ticks * factor, MaxRetryDelay.Ticks));
+        return delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay;
+    }
+
+    public bool IsValid() => FirstRetry > TimeSpan.Zero && MaxRetryDelay >= FirstRetry && MaxRetryDelay <= TimeSpan.FromDays(7)
+        && MaxAttempts is >= 1 and <= 100 && PollInterval > TimeSpan.Zero && Lease >= TimeSpan.FromSeconds(1) && Lease <= TimeSpan.FromDays(7) && (Queue.Length == 0 || Attachments.AlertSyncOptions.IsValidQueueName(Queue));
+
+    public const string Rule = "Cases:Notifications: FirstRetry > 0, MaxRetryDelay between FirstRetry and 7 days, MaxAttempts 1-100, PollInterval > 0, Lease 1 s to 7 days, Queue a queue name (3-63 of a-z 0-9 '-').";
+}
