@@ -18,7 +18,7 @@ public static class FindApi
     public static void MapFindApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("cases");
-        cases.MapGet("/_find", Find).WithName("findCases");
+        cases.MapGet("/_find", Find).WithName("findCases").AddEndpointFilter(Transfer.CasesCsv.Filter); // CSV when asked for
         cases.MapGet("/tags", Tags).WithName("getCaseTags");
         cases.MapGet("/reporters", Reporters).WithName("getCaseReporters");
         cases.MapGet("/categories", Categories).WithName("getCaseCategories");

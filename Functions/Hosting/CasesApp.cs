@@ -9,6 +9,7 @@ using Cases.Functions.Numbering;
 using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
 using Cases.Functions.Storage;
+using Cases.Functions.Transfer;
 using Cases.Functions.UserActions;
 
 namespace Cases.Functions.Hosting;
@@ -56,6 +57,7 @@ public static class CasesApp
         builder.Services.AddSingleton<AlertSyncOutbox>();
         builder.Services.AddSingleton<AlertStatusSync>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddTransfer();
         NumberingSchedule.Register(builder);
         builder.Services.AddOpenApi();
         customize?.Invoke(builder);
@@ -78,6 +80,7 @@ public static class CasesApp
             api.MapFindApi();
             api.MapConfigurationApi();
             api.MapFilesApi();
+            api.MapTransferApi();
         });
         return app;
     }
