@@ -19,15 +19,15 @@ sealed class ChildProcess : IAsyncDisposable
     ChildProcess(Process process, Uri baseAddress, string kind) =>
         (this.process, BaseAddress, Kind, Cpu) = (process, baseAddress, kind, new ProcessCpu(process.Id));
 
-    /// <summary>The app: the packaged Native AOT executable when CASES_BENCH_APP names it (what ships), else the JIT build.</summary>
+    /// <summary>The app: the packaged ReadyToRun assembly when CASES_BENCH_APP names it (what ships), else the JIT build.</summary>
     public static Task<ChildProcess> App(string tablePrefix)
     {
         var packaged = Environment.GetEnvironmentVariable("CASES_BENCH_APP");
-        return Start(string.IsNullOrEmpty(packaged) ? "JIT" : "Native AOT", port =>
+        return Start(string.IsNullOrEmpty(packaged) ? "JIT" : "ReadyToRun", port =>
         {
             var start = string.IsNullOrEmpty(packaged)
                 ? Dotnet("Cases.Functions.dll", "--urls", $"http://127.0.0.1:{port}")
-                : new ProcessStartInfo(packaged, ["--urls", $"http://127.0.0.1:{port}"]) { WorkingDirectory = Path.GetDirectoryName(packaged)! };
+                : new ProcessStartInfo("dotnet", [packaged, "--urls", $"http://127.0.0.1:{port}"]) { WorkingDirectory = Path.GetDirectoryName(packaged)! };
             start.Environment["Cases__Storage__TablePrefix"] = tablePrefix;
             start.Environment["Cases__Numbering__RunInProcess"] = "false";
             start.Environment["Logging__LogLevel__Default"] = "Warning";

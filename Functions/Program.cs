@@ -1,18 +1,20 @@
 using Cases.Functions.Hosting;
+using Cases.Functions.Numbering;
 
-// `Cases.Functions --emit-functions DIR` writes the function.json folders the Functions host needs, from the route table.
-if (args is ["--emit-functions", var directory, ..])
+// Started by the Functions host (Core Tools or Azure): the isolated worker.
+if (WorkerApp.IsStartedByHost(args))
 {
-    FunctionManifest.Write(CasesApp.Build([]), directory);
+    WorkerApp.Build(args).Run();
     return;
 }
 
-// `Cases.Functions --assign-numbers` runs AssignCaseNumbers once, now (for operators of a standalone deployment).
+// `Cases.Functions --assign-numbers` runs AssignCaseNumbers once, now (for operators and scripts; safe beside the timer).
 if (args is ["--assign-numbers", ..])
 {
     var app = CasesApp.Build(args[1..], b => b.Configuration["Cases:Numbering:RunInProcess"] = "false");
-    foreach (var line in await app.Services.GetRequiredService<Cases.Functions.Numbering.TimerRun>().Run(CancellationToken.None)) Console.WriteLine(line);
+    foreach (var line in await app.Services.GetRequiredService<TimerRun>().Run(CancellationToken.None)) Console.WriteLine(line);
     return;
 }
 
+// Otherwise the standalone app on http://localhost:7071 (or ASPNETCORE_URLS), with its in-process timer.
 CasesApp.Build(args).Run();

@@ -1,4 +1,4 @@
-// Cases on Azure: a Flex Consumption function app (custom handler, Linux) over one storage account, with a
+// Cases on Azure: a Flex Consumption function app (.NET 10 isolated worker, Linux) over one storage account, with a
 // user-assigned managed identity (no keys anywhere), Application Insights and least-privilege role assignments.
 // Deploy into an existing resource group:
 //   az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json
@@ -20,16 +20,6 @@ param appName string = 'cases'
 
 @description('NCRONTAB schedule (6 fields, UTC) of the AssignCaseNumbers timer that numbers new cases.')
 param numberingSchedule string = '0 */10 * * * *'
-
-@description('Flex Consumption runtime stack. "custom" runs the packaged native executable as a custom handler. "dotnet-isolated" is the stack Microsoft\'s ASP.NET Core custom-handler sample declares; use it where "custom" is not offered in your region (host.json still launches the same executable).')
-@allowed([
-  'custom'
-  'dotnet-isolated'
-])
-param runtimeName string = 'custom'
-
-@description('Runtime version: "1.0" for custom, "10.0" for dotnet-isolated. Empty picks the right one for runtimeName.')
-param runtimeVersion string = ''
 
 @description('Most instances the app may scale out to.')
 @minValue(1)
@@ -80,7 +70,6 @@ var baseName = '${appName}-${environmentName}'
 var functionAppName = '${baseName}-${suffix}'
 var storageAccountName = take(toLower('${appName}${environmentName}${suffix}'), 24)
 var allTags = union(tags, { application: 'cases', environment: environmentName })
-var effectiveRuntimeVersion = !empty(runtimeVersion) ? runtimeVersion : (runtimeName == 'custom' ? '1.0' : '10.0')
 
 // What the app uses in the account (see README "Deploy to Azure").
 var deploymentContainerName = 'app-package'
@@ -275,7 +264,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'Cases__Storage__TablePrefix', value: tablePrefix }
         { name: 'Cases__Identity__TrustClientPrincipal', value: string(trustClientPrincipal) }
-        // AssignCaseNumbers' NCRONTAB schedule: its function.json reads %NUMBERING_SCHEDULE%, so it must exist.
+        // AssignCaseNumbers' NCRONTAB schedule: its TimerTrigger reads %NUMBERING_SCHEDULE%, so it must exist.
         { name: 'NUMBERING_SCHEDULE', value: numberingSchedule }
         // Distinct per app, so two apps sharing an account never share the timer lock (see README).
         { name: 'AzureFunctionsWebHost__hostid', value: take(functionAppName, 32) }
@@ -301,9 +290,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
             ]
           : []
       }
+      // The isolated worker on .NET 10 (./scripts/package builds its ReadyToRun publish output).
       runtime: {
-        name: runtimeName
-        version: effectiveRuntimeVersion
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

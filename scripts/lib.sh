@@ -5,8 +5,8 @@ cd "$ROOT"
 
 AZURITE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
-# Installs what the project needs: Node.js (for Azurite) and clang + zlib (for Native AOT) if missing, Azurite from
-# package-lock.json, NuGet packages (the Bicep CLI among them).
+# Installs what the project needs: Node.js (for Azurite) and zip if missing, Azurite from package-lock.json, NuGet
+# packages (the Bicep CLI and the ReadyToRun compiler among them).
 setup() {
   if ! command -v npm >/dev/null 2>&1; then
     echo "Installing Node.js and npm (for Azurite)..."
@@ -16,7 +16,10 @@ setup() {
     echo "Installing Azurite (pinned in package-lock.json)..."
     npm ci --no-audit --no-fund --loglevel=error
   fi
-  setup_native_toolchain   # ./scripts/package, and the package test
+  if ! command -v zip >/dev/null 2>&1; then
+    echo "Installing zip (for ./scripts/package)..."
+    apt-get update -qq && apt-get install -y -qq zip >/dev/null
+  fi
   echo "Restoring NuGet packages..."
   dotnet restore Cases.Functions.sln --verbosity quiet
 }
@@ -56,13 +59,5 @@ stop_azurite() {
   if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null || true
     wait "$AZURITE_PID" 2>/dev/null || true
-  fi
-}
-
-# Native AOT links with clang against zlib: install them when missing (CI runs on a fresh machine as root).
-setup_native_toolchain() {
-  if ! command -v clang >/dev/null 2>&1 || [ ! -e /usr/include/zlib.h ]; then
-    echo "Installing clang and zlib1g-dev (to link the Native AOT package)..."
-    apt-get update -qq && apt-get install -y -qq clang zlib1g-dev >/dev/null
   fi
 }

@@ -3,26 +3,25 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Sas;
 using Cases.Domain.Files;
-using Cases.Functions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Cases.Functions.Files;
 
 /// <summary>
-/// Under the Functions host a response is buffered whole in the host's memory, so a download is answered with a
-/// redirect to the blob itself: a read-only SAS for that one blob, valid for a few minutes, that makes Blob Storage
-/// serve it with the file's type and name (ranges included). Signed with the account key where the app has one
+/// With <c>Cases:Files:RedirectDownloads</c>, a download is answered with a redirect to the blob itself (the bytes
+/// then never pass through the app): a read-only SAS for that one blob, valid for a few minutes, that makes Blob
+/// Storage serve it with the file's type and name (ranges included). Signed with the account key where the app has one
 /// (a connection string, Azurite); else (a managed identity, no shared keys in Azure) a user-delegation SAS, signed
 /// with a delegation key fetched once a day.
 /// </summary>
-public sealed class DownloadLinks(BlobServiceClient service, IOptions<FilesOptions> options, IConfiguration config)
+public sealed class DownloadLinks(BlobServiceClient service, IOptions<FilesOptions> options)
 {
     static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     readonly SemaphoreSlim gate = new(1, 1);
     UserDelegationKey? delegationKey;
 
-    public bool Redirect => options.Value.RedirectDownloads ?? FunctionsHost.IsActive(config);
+    public bool Redirect => options.Value.RedirectDownloads;
 
     public async Task<Uri> For(BlockBlobClient blob, CaseFile file, CancellationToken ct)
     {

@@ -51,8 +51,6 @@ public static partial class FilesApi
         var user = identity.Of(http);
         if (!CaseRequests.IsCaseId(caseId)) throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
         var owner = await store.CheckRoom(space, caseId, ct);
-        if (http.Request.ContentLength is null && FunctionsHost.IsActive(http.RequestServices.GetRequiredService<IConfiguration>()))
-            throw new CasesException(411, "Uploads need a Content-Length: the Functions host drops chunked request bodies.");
         if (http.Request.ContentLength > limits.MaxFileBytes + MultipartOverhead) throw FileRules.TooLarge("", limits);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
             bodyLimit.MaxRequestBodySize = limits.MaxFileBytes + MultipartOverhead;

@@ -23,10 +23,10 @@ public sealed class FilesOptions : FileLimits
     public TimeSpan OrphanAge { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Answer downloads with a redirect to a short-lived read-only link of the blob instead of streaming them. Unset:
-    /// only under the Functions host, which would hold a whole download in its memory (it buffers responses).
+    /// Answer downloads with a redirect to a short-lived read-only link of the blob instead of streaming them through
+    /// the app (both entry points stream; a redirect takes the bytes off the app, but needs clients to reach storage).
     /// </summary>
-    public bool? RedirectDownloads { get; set; }
+    public bool RedirectDownloads { get; set; }
 
     /// <summary>How long such a link can be used to start a download (a download under way is not cut at the end).</summary>
     public TimeSpan DownloadLinkLifetime { get; set; } = TimeSpan.FromMinutes(10);

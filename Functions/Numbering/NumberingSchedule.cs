@@ -1,4 +1,3 @@
-using Cases.Functions.Hosting;
 using NCrontab;
 
 namespace Cases.Functions.Numbering;
@@ -34,19 +33,6 @@ public sealed partial class NumberingSchedule(TimerRun run, IConfiguration confi
     [LoggerMessage(Level = LogLevel.Error, Message = "AssignCaseNumbers failed; the next run will go on")]
     static partial void LogFailed(ILogger logger, Exception ex);
 
-    public static void Register(WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<NumberingOptions>().BindConfiguration(NumberingOptions.Section)
-            .Validate(o => o.MaxPerRun > 0, "Cases:Numbering:MaxPerRun must be positive.")
-            .Validate(_ => IsValid(Expression(builder.Configuration)), $"{NumberingOptions.ScheduleSetting} is not a valid 6-field NCRONTAB expression.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<CaseNumberer>();
-        builder.Services.AddSingleton<Find.SnapshotUpkeep>();
-        builder.Services.AddSingleton<TimerRun>();
-        if (!FunctionsHost.IsActive(builder.Configuration) && builder.Configuration.GetValue($"{NumberingOptions.Section}:RunInProcess", true))
-            builder.Services.AddHostedService<NumberingSchedule>();
-    }
-
-    static bool IsValid(string expression) =>
+    public static bool IsValid(string expression) =>
         CrontabSchedule.TryParse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is not null;
 }

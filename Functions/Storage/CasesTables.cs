@@ -52,7 +52,7 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
                 {
                     try
                     {
-                        // Not CreateIfNotExistsAsync: it serializes its request by reflection, which Native AOT does not allow.
+                        // Not CreateIfNotExistsAsync: it serializes its request by reflection (kept out since the Native AOT build).
                         await table.CreateAsync();
                     }
                     catch (RequestFailedException ex) when (ex.Status == 409)

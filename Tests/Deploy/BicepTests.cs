@@ -66,7 +66,6 @@ public sealed class BicepTests
         var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Infra, "main.parameters.json")))!["parameters"]!.AsObject();
         foreach (var (name, _) in file)
             Assert.True(parameters.ContainsKey(name), $"main.parameters.json sets unknown parameter {name}");
-        Assert.Equal(["custom", "dotnet-isolated"], parameters["runtimeName"]!["allowedValues"]!.AsArray().Select(v => v!.GetValue<string>()));
 
         // Plain resources only: no modules (nested deployments) that would need a registry.
         var resources = template["resources"]!.AsArray().Select(r => r!).ToList();
@@ -89,6 +88,10 @@ public sealed class BicepTests
         var site = Resource("Microsoft.Web/sites");
         Assert.Equal("functionapp,linux", site["kind"]!.GetValue<string>());
         Assert.Equal("UserAssigned", site["identity"]!["type"]!.GetValue<string>());
+        // The isolated worker's stack, .NET 10: what ./scripts/package builds for.
+        var runtime = site["properties"]!["functionAppConfig"]!["runtime"]!;
+        Assert.Equal("dotnet-isolated", runtime["name"]!.GetValue<string>());
+        Assert.Equal("10.0", runtime["version"]!.GetValue<string>());
         var settings = site["properties"]!["siteConfig"]!["appSettings"]!.ToJsonString();
         foreach (var setting in new[] { "AzureWebJobsStorage__tableServiceUri", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__credential", "Cases__Identity__TrustClientPrincipal" })
             Assert.Contains(setting, settings);

@@ -6,8 +6,7 @@ namespace Cases.Tests.Deploy;
 
 /// <summary>
 /// Builds the deployable package with the documented command (<c>./scripts/package</c>) once for the test class and
-/// extracts the zip the way the platform would. The command is incremental: about 10 s when nothing changed, a few
-/// minutes for a first Native AOT compile on a fresh machine.
+/// extracts the zip the way the platform would (a ReadyToRun publish: a minute or two, more on a busy machine).
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
 {

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace Cases.Tests.Infrastructure;
 
-/// <summary>The built app run as its own process, the way the Functions host starts a custom handler.</summary>
+/// <summary>The built app run as its own process (standalone, or with the arguments the Functions host gives a worker).</summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     readonly Process process;
@@ -14,10 +14,12 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string Output { get { lock (output) return output.ToString(); } }
 
+    public bool HasExited => process.HasExited;
+
     public static AppProcess Start(IDictionary<string, string> environment, params string[] args) =>
         StartExecutable("dotnet", AppContext.BaseDirectory, environment, [Path.Combine(AppContext.BaseDirectory, "Cases.Functions.dll"), .. args]);
 
-    /// <summary>Starts <paramref name="executable"/> in <paramref name="workingDirectory"/> (e.g. the packaged native app, as the host would).</summary>
+    /// <summary>Starts <paramref name="executable"/> in <paramref name="workingDirectory"/> (e.g. <c>dotnet</c> in the unpacked package).</summary>
     public static AppProcess StartExecutable(string executable, string workingDirectory, IDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(executable)
@@ -28,7 +30,7 @@ public sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var key in new[] { "ASPNETCORE_URLS", "FUNCTIONS_CUSTOMHANDLER_PORT" }) start.Environment.Remove(key);
+        foreach (var key in new[] { "ASPNETCORE_URLS" }) start.Environment.Remove(key);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var app = new AppProcess(Process.Start(start)!);
         app.process.OutputDataReceived += (_, e) => { lock (app.output) app.output.AppendLine(e.Data); };

@@ -1,0 +1,43 @@
+using Cases.Functions.Attachments;
+using Cases.Functions.Cases;
+using Cases.Functions.Files;
+using Cases.Functions.Find;
+using Cases.Functions.Health;
+using Cases.Functions.Metrics;
+using Cases.Functions.Numbering;
+using Cases.Functions.Settings;
+using Cases.Functions.Spaces;
+using Cases.Functions.Transfer;
+using Cases.Functions.UserActions;
+
+namespace Cases.Functions.Hosting;
+
+/// <summary>
+/// The route table: every public operation, once. The standalone app serves it directly; under the isolated worker
+/// each <c>[Function]</c> runs the endpoint of the same name from it (<see cref="EndpointCatalog"/>).
+/// </summary>
+public static class CasesRoutes
+{
+    public const string OpenApiRoute = "/api/openapi.json";
+
+    public static void MapCases(this IEndpointRouteBuilder routes)
+    {
+        // The document describes the app's own endpoints as the standalone app routes them (ASP.NET Core's API
+        // explorer reads the web app's route table, which the worker does not have): served standalone only.
+        routes.MapOpenApi(OpenApiRoute).WithMetadata(StandaloneOnly.Instance);
+        routes.MapHealthApi();
+        routes.MapInEverySpace(api =>
+        {
+            api.MapCasesApi();
+            api.MapUserActionsApi();
+            api.MapAttachmentsApi();
+            api.MapObservablesApi();
+            api.MapMetricsApi();
+            api.MapNumberingApi();
+            api.MapFindApi();
+            api.MapConfigurationApi();
+            api.MapFilesApi();
+            api.MapTransferApi();
+        });
+    }
+}
