@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
 
 namespace Cases.Bench;
@@ -17,23 +18,12 @@ public static class ExportBench
         await using var bench = await BenchApp.Start(("Cases:Transfer:ImportMaxBytes", (512L * 1_048_576).ToString()));
         const string space = "bench";
         var start = DateTimeOffset.UtcNow.AddDays(-200);
-        Console.Error.WriteLine($"Seeding {count:N0} cases with 3 comments each...");
+        Console.Error.WriteLine($"Seeding {count:N0} cases with 3 comments each (by importing a generated file)...");
         var seeded = Stopwatch.StartNew();
-        var ids = new string[count];
-        var next = 0;
-        await bench.Seed(space, count, i => new NewCase
-        {
-            Title = $"Case {i}: suspicious \"login\", host web-{i % 97}",
-            Description = "Several failed logins followed by a success from an unusual country; investigating lateral movement.",
-            Tags = ["phishing", $"host-{i % 97}"],
-            Owner = "securitySolution",
-            Severity = CaseSeverity.All[i % 4],
-            Connector = Connector.None,
-            Settings = new CaseSettings(true),
-        }, i => start.AddMinutes(i), transform: (_, c) => { ids[Interlocked.Increment(ref next) - 1] = c.Id; return c; });
-        await Parallel.ForEachAsync(ids.SelectMany(id => Enumerable.Range(0, 3).Select(n => (id, n))), new ParallelOptions { MaxDegreeOfParallelism = 32 },
-            async (item, ct) => await BenchApp.Ok(await bench.Http.PostAsJsonAsync($"/s/{space}/api/cases/{item.id}/comments",
-                new { type = "user", owner = "securitySolution", comment = $"Note {item.n}: checked the proxy logs, nothing new; escalating to tier 2." }, ct)));
+        var seedFile = Path.Combine(Path.GetTempPath(), $"bench-seed-{Guid.NewGuid():N}.ndjson");
+        await File.WriteAllLinesAsync(seedFile, Generate(count, start).Select(o => o.ToJsonString()));
+        await ImportFile(bench, seedFile, space, "");
+        File.Delete(seedFile);
         Console.Error.WriteLine($"Seeded in {seeded.Elapsed.TotalSeconds:0} s.");
 
         var file = Path.Combine(Path.GetTempPath(), $"bench-export-{Guid.NewGuid():N}.ndjson");
@@ -54,15 +44,7 @@ public static class ExportBench
             var lines = File.ReadLines(file).Count();
 
             string? importResult = null;
-            async Task Import(string into, string query)
-            {
-                await using var source = File.OpenRead(file);
-                var content = new StreamContent(source);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/ndjson");
-                using var form = new MultipartFormDataContent { { content, "file", "export.ndjson" } };
-                var result = await BenchApp.Ok(await bench.Http.PostAsync($"/s/{into}/api/saved_objects/_import{query}", form));
-                importResult = $"success={result["success"]}, successCount={result["successCount"]}, errors={result["errors"]!.AsArray().Count}";
-            }
+            async Task Import(string into, string query) => importResult = await ImportFile(bench, file, into, query);
             var import = await Measure(() => Import("copy", ""));
             var firstResult = importResult;
             var total = (await BenchApp.Ok(await bench.Http.GetAsync("/s/copy/api/cases/_find?perPage=1")))["total"];
@@ -91,6 +73,51 @@ public static class ExportBench
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    static async Task<string> ImportFile(BenchApp bench, string file, string into, string query)
+    {
+        await using var source = File.OpenRead(file);
+        var content = new StreamContent(source);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/ndjson");
+        using var form = new MultipartFormDataContent { { content, "file", "export.ndjson" } };
+        var result = await BenchApp.Ok(await bench.Http.PostAsync($"/s/{into}/api/saved_objects/_import{query}", form));
+        return $"success={result["success"]}, successCount={result["successCount"]}, errors={result["errors"]!.AsArray().Count}";
+    }
+
+    /// <summary>N cases as the API creates them, each with 3 user comments and the user actions that record them, as saved objects.</summary>
+    static IEnumerable<System.Text.Json.Nodes.JsonObject> Generate(int count, DateTimeOffset start)
+    {
+        var user = new Cases.Domain.Users.CaseUser("analyst@example.com", "Analyst", "analyst");
+        for (var i = 0; i < count; i++)
+        {
+            var at = start.AddMinutes(i);
+            var (c, created) = CaseRules.Create(new NewCase
+            {
+                Title = $"Case {i}: suspicious \"login\", host web-{i % 97}",
+                Description = "Several failed logins followed by a success from an unusual country; investigating lateral movement.",
+                Tags = ["phishing", $"host-{i % 97}"],
+                Owner = "securitySolution",
+                Severity = CaseSeverity.All[i % 4],
+                Connector = Connector.None,
+                Settings = new CaseSettings(true),
+            }, Guid.NewGuid().ToString(), user, at, () => Guid.NewGuid().ToString());
+            yield return Cases.Functions.Transfer.SavedObjectWriter.Case(new CaseRecord(c, 1, 3, 0, null), []);
+            yield return Cases.Functions.Transfer.SavedObjectWriter.UserAction(created);
+            for (var n = 0; n < 3; n++)
+            {
+                var comment = new Cases.Domain.Attachments.Attachment
+                {
+                    Id = Guid.NewGuid().ToString(), CaseId = c.Id, Version = 1, Type = "user", Owner = c.Owner,
+                    Fields = new() { ["comment"] = $"Note {n}: checked the proxy logs, nothing new; escalating to tier 2." },
+                    CreatedAt = at.AddSeconds(n + 1), CreatedBy = user, Sequence = n + 1,
+                };
+                yield return Cases.Functions.Transfer.SavedObjectWriter.Comment(comment);
+                yield return Cases.Functions.Transfer.SavedObjectWriter.UserAction(new Cases.Domain.UserActions.UserAction(Guid.NewGuid().ToString(), c.Id, "create", "comment",
+                    new() { ["comment"] = new System.Text.Json.Nodes.JsonObject { ["comment"] = comment.Fields["comment"]!.GetValue<string>(), ["type"] = "user", ["owner"] = c.Owner } },
+                    comment.CreatedAt, user, c.Owner, comment.Id));
+            }
         }
     }
 
