@@ -44,11 +44,11 @@ public sealed class CsvTests(CasesAppFixture app) : IClassFixture<CasesAppFixtur
             customFields = new[] { new { key = "ticket", type = "text", value = "INC-1" } } });
         await app.AttachOk(space, first.Id(), AttachmentTestClient.UserComment("one"));
         await app.AttachOk(space, first.Id(), AttachmentTestClient.Alerts(["x1", "x2"]));
-        for (var i = 0; i < 120; i++) await app.CreateCase(space, new { title = $"Case {i}", severity = "low" });
+        for (var i = 0; i < 24; i++) await app.CreateCase(space, new { title = $"Case {i}", severity = "low" });
         await app.CreateCase(space, new { title = "Observability case", owner = "observability" });
 
         var all = await Csv("?format=csv&owner=securitySolution&sortField=createdAt&sortOrder=asc");
-        Assert.Equal(121, all.Count); // every match, not a page of 20
+        Assert.Equal(25, all.Count); // every match, not a page of 20
         var row = all[0];
         Assert.Equal(tricky, row["title"]);
         Assert.Equal(first.Id(), row["id"]);
