@@ -24,7 +24,8 @@ public static class AttachmentsBench
         {
             var body = new JsonObject
             {
-                ["type"] = "alert", ["owner"] = owner, ["index"] = ".alerts-security.alerts-default",
+                ["type"] = "alert", ["owner"] = owner,
+                ["index"] = new JsonArray(Enumerable.Range(0, 100).Select(_ => (JsonNode?)".alerts-security.alerts-default").ToArray()),
                 ["alertId"] = new JsonArray(Enumerable.Range(batch * 100, 100).Select(i => (JsonNode?)$"alert-{i}").ToArray()),
                 ["rule"] = new JsonObject { ["id"] = "rule-1", ["name"] = "Brute force" },
             };

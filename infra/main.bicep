@@ -1,5 +1,7 @@
 // Cases on Azure: a Flex Consumption function app (.NET 10 isolated worker, Linux) over one storage account, with a
 // user-assigned managed identity (no keys anywhere), Application Insights and least-privilege role assignments.
+// Secure by default (docs/security.md): App Service Authentication answers 401 without an Entra token, storage is
+// behind a firewall that admits the app's subnet, no basic-auth publishing, diagnostics to Log Analytics.
 // Deploy into an existing resource group:
 //   az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json
 // Plain resource declarations only (no registry modules), so `bicep build` works offline.
@@ -43,8 +45,21 @@ param alwaysReadyHttpInstances int = 0
 @maxLength(20)
 param tablePrefix string = ''
 
-@description('Take the caller from App Service Authentication\'s X-MS-CLIENT-PRINCIPAL header. Set to true ONLY after turning on App Service Authentication (Easy Auth) for the app: without it, anyone can send that header and act as anyone.')
-param trustClientPrincipal bool = false
+@description('Client id of the Entra app registration that signs callers in (App Service Authentication, "Easy Auth"). Authentication is always on and answers 401 to requests without a valid token; until this is set, every request except health gets 401.')
+param authClientId string = ''
+
+@description('Take the caller from App Service Authentication\'s X-MS-CLIENT-PRINCIPAL header. Defaults to true when authClientId is set: the platform then sets that header and strips it from callers.')
+param trustClientPrincipal bool = !empty(authClientId)
+
+@description('Client networks (IPv4 addresses or CIDR ranges) allowed to reach the storage account: downloads redirect to short-lived signed links of the blob, which the caller\'s browser follows. Empty: only the app\'s subnet reaches storage, and downloads by link fail.')
+param storageClientIpRanges array = []
+
+@description('Address space of the virtual network the app reaches storage through (service endpoints; the storage firewall admits only its subnet).')
+param vnetAddressPrefix string = '10.42.0.0/16'
+
+@description('Key that signs the _find searchAfter tokens (Cases__Find__TokenKey), the same on every instance. Generated per deployment by default: tokens handed out before a deployment are then refused with 400.')
+@secure()
+param searchAfterTokenKey string = '${newGuid()}${newGuid()}'
 
 @description('User name that requests without a trusted principal act as. Empty (the default) makes them 401: nobody can use the API until App Service Authentication is on and trustClientPrincipal is true.')
 param anonymousUserName string = ''
@@ -58,6 +73,13 @@ param logRetentionInDays int = 30
 @minValue(1)
 @maxValue(365)
 param blobSoftDeleteDays int = 7
+
+@description('Hosts connectors may call (Cases__Connectors__AllowedHosts): comma-separated host names or IP addresses, * for any. Empty (the default) allows none until an operator decides.')
+param connectorAllowedHosts string = ''
+
+@description('Optional: the 256-bit key that encrypts connector secrets, in base64 (openssl rand -base64 32), stored as a Key Vault secret. Pass it once; empty leaves the secret as it is (set it yourself with az keyvault secret set). Never change it while connectors exist: their secrets could no longer be read.')
+@secure()
+param connectorSecretsKey string = ''
 
 @description('Tags added to every resource.')
 param tags object = {}
@@ -76,6 +98,10 @@ var deploymentContainerName = 'app-package'
 var caseFilesContainerName = 'case-files'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
+var helperTableNames = ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs', 'connectors']
+var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
+var keyVaultName = take('kv-${appName}${environmentName}${suffix}', 24)
+var secretsKeyName = 'cases-secrets-key'
 
 // No anonymous user: Cases__Identity__LocalUserEnabled=false, so requests without a trusted principal get 401.
 var localUserSettings = empty(anonymousUserName)
@@ -91,7 +117,9 @@ var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0565c8e0cf1d'
+  storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -101,6 +129,45 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   name: 'id-${baseName}-${suffix}'
   location: location
   tags: allTags
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Network: the app's outbound traffic leaves through a delegated subnet with a storage service endpoint.
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-01-01' = {
+  name: 'vnet-${baseName}-${suffix}'
+  location: location
+  tags: allTags
+  properties: {
+    addressSpace: {
+      addressPrefixes: [vnetAddressPrefix]
+    }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: cidrSubnet(vnetAddressPrefix, 24, 0)
+          delegations: [
+            {
+              name: 'flex'
+              properties: {
+                serviceName: 'Microsoft.App/environments'
+              }
+            }
+          ]
+          serviceEndpoints: [
+            {
+              service: 'Microsoft.Storage'
+            }
+          ]
+        }
+      }
+    ]
+  }
+
+  resource appSubnet 'subnets' existing = {
+    name: 'app'
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -122,10 +189,19 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    // The firewall admits the app's subnet and the client ranges that follow signed download links; nothing else.
+    // (It is per account: tables and queues answer those ranges too, but with no shared key and no role they refuse them.)
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+      bypass: 'None'
+      virtualNetworkRules: [
+        {
+          id: vnet::appSubnet.id
+          action: 'Allow'
+        }
+      ]
+      ipRules: [for ipRange in storageClientIpRanges: { value: ipRange, action: 'Allow' }]
     }
   }
 }
@@ -152,6 +228,17 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
     publicAccess: 'None'
   }
 }
+
+// The Functions host's own containers (locks, timer status, keys), created here so the identity needs no account-wide role.
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for name in hostContainerNames: {
+    parent: blobService
+    name: name
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
 
 resource caseFilesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
@@ -181,14 +268,45 @@ resource casesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023
   name: casesTableName
 }
 
-// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight
-// (README, "Storage layout").
+// The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight,
+// connectors (README, "Storage layout").
 resource helperTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
-  for name in ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs']: {
+  for name in helperTableNames: {
     parent: tableService
     name: '${tablePrefix}${name}'
   }
 ]
+
+// ---------------------------------------------------------------------------------------------------------------
+// Key Vault: the key that encrypts connector secrets at rest (docs/connectors.md). RBAC only (no access policies),
+// soft delete with purge protection, so the key cannot be lost by accident.
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: keyVaultName
+  location: location
+  tags: allTags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource secretsKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(connectorSecretsKey)) {
+  parent: vault
+  name: secretsKeyName
+  properties: {
+    value: connectorSecretsKey
+    contentType: 'base64 AES-256 key'
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Monitoring: Log Analytics workspace and a workspace-based Application Insights that accepts Entra ID auth only.
@@ -249,6 +367,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: vnet::appSubnet.id
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -264,6 +383,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'Cases__Storage__TablePrefix', value: tablePrefix }
         { name: 'Cases__Identity__TrustClientPrincipal', value: string(trustClientPrincipal) }
+        { name: 'Cases__Find__TokenKey', value: searchAfterTokenKey }
+        // Connectors: the hosts they may call, and the Key Vault secret holding the key of their secrets.
+        { name: 'Cases__Connectors__AllowedHosts', value: connectorAllowedHosts }
+        { name: 'Cases__Secrets__KeyVaultUri', value: vault.properties.vaultUri }
+        { name: 'Cases__Secrets__KeyName', value: secretsKeyName }
+        { name: 'Cases__Secrets__ClientId', value: identity.properties.clientId }
         // AssignCaseNumbers' NCRONTAB schedule: its TimerTrigger reads %NUMBERING_SCHEDULE%, so it must exist.
         { name: 'NUMBERING_SCHEDULE', value: numberingSchedule }
         // Distinct per app, so two apps sharing an account never share the timer lock (see README).
@@ -299,21 +424,127 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
   dependsOn: [
     // The platform pulls the package and the host takes its locks with the identity: roles first.
-    blobOwner
+    deploymentBlobOwner
+    caseFilesBlobOwner
+    hostBlobOwners
+    blobDelegator
     queueContributor
-    tableContributor
+    casesTableContributor
+    helperTableContributors
+    secretsUser
     deploymentContainer
   ]
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Role assignments: data-plane roles on this one storage account only, and metrics publishing on this one component.
-// Blob Data Owner (not Contributor) is what the Functions host needs on AzureWebJobsStorage (locks, deployment
-// package); it also covers the case-files container. Nothing is granted at resource-group or subscription scope.
+// No FTP or SCM basic-auth publishing: deployments use Entra ID.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
 
-resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageBlobDataOwner)
-  scope: storage
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// App Service Authentication: every request needs an Entra token for authClientId (401 otherwise), except health probes.
+resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: ['/api/health', '/api/health/ready']
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: !empty(authClientId)
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: empty(authClientId) ? [] : [authClientId, 'api://${authClientId}']
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Diagnostic settings: the app's logs, and storage reads, writes and deletes, go to the Log Analytics workspace.
+
+resource appDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: functionApp
+  properties: {
+    workspaceId: logs.id
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logs.id
+    logs: [for category in ['StorageRead', 'StorageWrite', 'StorageDelete']: { category: category, enabled: true }]
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: logs.id
+    logs: [for category in ['StorageRead', 'StorageWrite', 'StorageDelete']: { category: category, enabled: true }]
+  }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: {
+    workspaceId: logs.id
+    logs: [for category in ['StorageRead', 'StorageWrite', 'StorageDelete']: { category: category, enabled: true }]
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Role assignments: data-plane roles on the containers, tables and queue the app and its host use, not on the account;
+// the one account-scoped role, Blob Delegator, only lets the identity sign download links for blobs it can already read.
+// Blob Data Owner (not Contributor) is what the Functions host needs on its containers. Nothing is granted at
+// resource-group or subscription scope.
+
+resource deploymentBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(deploymentContainer.id, identity.id, roles.storageBlobDataOwner)
+  scope: deploymentContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
     principalId: identity.properties.principalId
@@ -321,9 +552,41 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
+resource caseFilesBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(caseFilesContainer.id, identity.id, roles.storageBlobDataOwner)
+  scope: caseFilesContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource hostBlobOwners 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in hostContainerNames: {
+    name: guid(storage.id, name, identity.id, roles.storageBlobDataOwner)
+    scope: hostContainers[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource blobDelegator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, roles.storageBlobDelegator)
   scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDelegator)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(alertStatusQueue.id, identity.id, roles.storageQueueDataContributor)
+  scope: alertStatusQueue
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
     principalId: identity.properties.principalId
@@ -331,11 +594,34 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageTableDataContributor)
-  scope: storage
+resource casesTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(casesTable.id, identity.id, roles.storageTableDataContributor)
+  scope: casesTable
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource helperTableContributors 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in helperTableNames: {
+    name: guid(storage.id, tablePrefix, name, identity.id, roles.storageTableDataContributor)
+    scope: helperTables[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// Read secrets (the connector secrets' key) of this one vault: not list, set or delete them, nor manage the vault.
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -380,6 +666,9 @@ output casesTableName string = casesTable.name
 
 @description('Blob container for case files.')
 output caseFilesContainerName string = caseFilesContainer.name
+
+@description('Key Vault holding the connector secrets\' key (secret cases-secrets-key).')
+output keyVaultName string = vault.name
 
 @description('Queue for alert status updates.')
 output alertStatusQueueName string = alertStatusQueue.name

@@ -38,6 +38,11 @@ public static class AttachmentRules
         }).ToList();
     }
 
+    /// <summary>Whether an attachment counts towards <see cref="AttachmentLimits.ReferencesPerCase"/> (files do not).</summary>
+    public static bool CountsAsReference(string type, JsonObject fields) =>
+        type == AttachmentTypes.PersistableState
+        || (type == AttachmentTypes.ExternalReference && fields["externalReferenceAttachmentTypeId"]?.GetValue<string>() != FileReference.TypeId);
+
     public static (Attachment Attachment, UserAction Action) Add(NewAttachment input, string caseId, string id, CaseUser user, DateTimeOffset now, Func<string> newId)
     {
         var attachment = new Attachment
@@ -48,6 +53,7 @@ public static class AttachmentRules
             Type = input.Type,
             Owner = input.Owner,
             Fields = input.Fields,
+            SingleValues = input.SingleValues,
             CreatedAt = now,
             CreatedBy = user,
         };
@@ -60,19 +66,29 @@ public static class AttachmentRules
         if (version != Cases.CaseVersion.Encode(current.Version)) throw CasesException.Conflict(StaleMessage);
         if (input.Type != current.Type) throw CasesException.BadRequest("You cannot change the type of the comment.");
         if (input.Owner != current.Owner) throw CasesException.BadRequest("You cannot change the owner of the comment.");
-        if (JsonNode.DeepEquals(input.Fields, current.Fields)) return null;
-        var next = current with { Fields = input.Fields, Version = current.Version + 1, UpdatedAt = now, UpdatedBy = user };
+        if (JsonNode.DeepEquals(input.Fields, current.Fields) && input.SingleValues == current.SingleValues) return null;
+        var next = current with { Fields = input.Fields, SingleValues = input.SingleValues, Version = current.Version + 1, UpdatedAt = now, UpdatedBy = user };
         return (next, Record(next, "update", user, now, newId));
     }
 
-    public static UserAction Delete(Attachment current, CaseUser user, DateTimeOffset now, Func<string> newId) =>
-        Record(current, "delete", user, now, newId);
+    /// <summary>
+    /// Kibana records a deletion with the whole deleted attachment as it was (<paramref name="attributes"/>: everything
+    /// its JSON has but <c>id</c> and <c>version</c>), so the activity log still shows what was removed and by whom.
+    /// </summary>
+    public static UserAction Delete(Attachment current, JsonObject attributes, CaseUser user, DateTimeOffset now, Func<string> newId)
+    {
+        var comment = attributes.DeepClone().AsObject();
+        comment.Remove("id");
+        comment.Remove("version");
+        comment.Remove("ecs"); // the alerts' ECS documents are ours, not Kibana's, and may be large
+        return new(newId(), current.CaseId, "delete", "comment", new JsonObject { ["comment"] = comment }, now, user, current.Owner, current.Id);
+    }
 
     /// <summary>Kibana's payload: the attachment's own attributes (type, owner and the type's fields) under <c>comment</c>.</summary>
     public static JsonObject Payload(Attachment a)
     {
         var comment = new JsonObject();
-        foreach (var (key, value) in a.Fields)
+        foreach (var (key, value) in a.WireFields())
             if (key != "ecs") comment[key] = value?.DeepClone();
         comment["type"] = a.Type;
         comment["owner"] = a.Owner;

@@ -6,7 +6,9 @@ using Cases.Domain.Errors;
 namespace Cases.Domain.Attachments;
 
 /// <summary>A validated attachment request: its type, owner and the type's fields, ready to store.</summary>
-public sealed record NewAttachment(string Type, string Owner, JsonObject Fields);
+/// <param name="SingleValues">An alert or event sent as one string id and one string index (not arrays): Kibana keeps
+/// and returns the shape sent.</param>
+public sealed record NewAttachment(string Type, string Owner, JsonObject Fields, bool SingleValues = false);
 
 /// <summary>Checks attachment request bodies with Kibana's messages; keeps what is stored in one normalised shape.</summary>
 public static class AttachmentValidation
@@ -38,7 +40,8 @@ public static class AttachmentValidation
             AttachmentTypes.PersistableState => PersistableState(body),
             _ => ExternalReference(body),
         };
-        return new NewAttachment(type, owner, fields);
+        var single = type is AttachmentTypes.Alert or AttachmentTypes.Event && body["index"] is JsonValue;
+        return new NewAttachment(type, owner, fields, single);
     }
 
     static JsonObject UserComment(JsonObject body)
@@ -56,7 +59,7 @@ public static class AttachmentValidation
     static JsonObject Alert(JsonObject body)
     {
         var ids = IdList(body, "alertId");
-        var indices = IndexList(body, ids.Length);
+        var indices = IndexList(body, "alertId", ids);
         if (body["rule"] is not JsonObject rule || !NullableText(rule, "id") || !NullableText(rule, "name"))
             throw CasesException.InvalidValue("rule", Raw(body["rule"]));
         var ecs = new JsonArray();
@@ -74,6 +77,7 @@ public static class AttachmentValidation
             default:
                 throw CasesException.BadRequest("The ecs field must be an object per alert, in the same positions as alertId.");
         }
+        foreach (var doc in ecs) CheckEcs(doc);
         var fields = new JsonObject
         {
             ["alertId"] = CaseJson.Strings(ids),
@@ -87,7 +91,7 @@ public static class AttachmentValidation
     static JsonObject Event(JsonObject body)
     {
         var ids = IdList(body, "eventId");
-        return new JsonObject { ["eventId"] = CaseJson.Strings(ids), ["index"] = CaseJson.Strings(IndexList(body, ids.Length)) };
+        return new JsonObject { ["eventId"] = CaseJson.Strings(ids), ["index"] = CaseJson.Strings(IndexList(body, "eventId", ids)) };
     }
 
     static JsonObject PersistableState(JsonObject body)
@@ -131,16 +135,42 @@ public static class AttachmentValidation
         return ids;
     }
 
-    /// <summary>Indices in the same positions as the ids; a single index applies to all of them.</summary>
-    static string[] IndexList(JsonObject body, int count)
+    /// <summary>
+    /// Indices in the same positions as the ids. As in Kibana, ids and indices have one shape: both strings, or arrays of the
+    /// same length (one index for many ids could pair an id with the wrong index, where ids are unique per index only).
+    /// </summary>
+    static string[] IndexList(JsonObject body, string idKey, string[] ids)
     {
         var indices = Strings(body["index"]) ?? throw CasesException.InvalidValue("index", Raw(body["index"]));
-        if (indices.Length == 1 && count > 1) return Enumerable.Repeat(indices[0], count).ToArray();
-        if (indices.Length != count)
-            throw CasesException.BadRequest("Received an alert attachment with ids and indices arrays of different lengths.");
+        if ((body[idKey] is JsonArray) != (body["index"] is JsonArray))
+            throw CasesException.BadRequest($"The {idKey} and index fields must both be strings or both be arrays of the same length.");
+        if (indices.Length != ids.Length)
+            throw CasesException.BadRequest($"Received an alert comment with ids and indices arrays of different lengths ids: {Json(ids)} indices: {Json(indices)}");
         if (indices.Any(i => i.Length > AttachmentLimits.IdMax)) throw CasesException.InvalidValue("index", indices.First(i => i.Length > AttachmentLimits.IdMax));
         return indices;
     }
+
+    static string Json(string[] values) => CaseJson.Strings(values).ToJsonString();
+
+    /// <summary>
+    /// An alert's ECS fields are stored with the attachment (up to <see cref="AttachmentLimits.AlertsPerTransaction"/> per
+    /// row of at most 1 MiB) and scanned for observables: bounded in size and in values per field.
+    /// </summary>
+    static void CheckEcs(JsonNode? doc)
+    {
+        if (doc is null) return;
+        if (doc.ToJsonString().Length > AttachmentLimits.EcsJsonMax)
+            throw CasesException.BadRequest($"The ecs of an alert is too large. The maximum size is {AttachmentLimits.EcsJsonMax} characters of JSON.");
+        if (Arrays(doc).FirstOrDefault(a => a.Count > AttachmentLimits.EcsValuesMax) is { } many)
+            throw CasesException.BadRequest($"The ecs field {many.GetPath()[doc.GetPath().Length..].TrimStart('.')} has too many values. The maximum is {AttachmentLimits.EcsValuesMax}.");
+    }
+
+    static IEnumerable<JsonArray> Arrays(JsonNode? node) => node switch
+    {
+        JsonArray a => a.SelectMany(Arrays).Prepend(a),
+        JsonObject o => o.SelectMany(p => Arrays(p.Value)),
+        _ => [],
+    };
 
     static void CheckSize(JsonNode? node)
     {

@@ -15,11 +15,21 @@ public static class FileRules
         ["bz2"] = "application/x-bzip2", ["7z"] = "application/x-7z-compressed", ["tar"] = "application/x-tar", ["pdf"] = "application/pdf",
     };
 
-    /// <summary>Splits "report.final.pdf" into ("report.final", "pdf"); a name without a dot has no extension.</summary>
+    public const int ExtensionMax = 16;
+
+    /// <summary>
+    /// Splits "report.final.pdf" into ("report.final", "pdf"); a name without a dot has no extension. The extension goes
+    /// into headers and MIME lookups: at most 16 ASCII letters or digits.
+    /// </summary>
     public static (string Name, string Extension) Split(string fileName)
     {
         var dot = fileName.LastIndexOf('.');
-        return dot <= 0 || dot == fileName.Length - 1 ? (fileName, "") : (fileName[..dot], fileName[(dot + 1)..]);
+        if (dot <= 0 || dot == fileName.Length - 1) return (fileName, "");
+        var extension = fileName[(dot + 1)..];
+        if (extension.Length > ExtensionMax || !extension.All(char.IsAsciiLetterOrDigit))
+            throw CasesException.BadRequest(
+                $"The file extension \"{extension[..Math.Min(extension.Length, ExtensionMax)]}\" is not valid: use 1 to {ExtensionMax} letters or digits.");
+        return (fileName[..dot], extension);
     }
 
     /// <summary>The name as stored (Kibana stores it without the extension): 1 to the limit, no path or control characters.</summary>

@@ -3,13 +3,29 @@ using System.Text.RegularExpressions;
 
 namespace Cases.Domain.Find;
 
-/// <summary>The date strings Kibana's <c>from</c>/<c>to</c> accept: ISO 8601, or date math such as <c>now-30d</c>, <c>now-1h/d</c>.</summary>
+/// <summary>
+/// The date strings Kibana's <c>from</c>/<c>to</c> accept: ISO 8601, or date math such as <c>now-30d</c>, <c>now-1h/d</c>.
+/// Anything else, or a result outside the years 1-9999, is null (the caller's 400 names the parameter).
+/// </summary>
 public static partial class DateMath
 {
-    [GeneratedRegex(@"^now(?:(?<sign>[+-])(?<n>\d+)(?<unit>[smhdwMy]))?(?:/(?<round>[smhdwMy]))?$")]
+    /// <summary>At most 9 ASCII digits (fits an int); <c>\d</c> would take other scripts' digits, <c>$</c> a final newline.</summary>
+    [GeneratedRegex(@"^now(?:(?<sign>[+-])(?<n>[0-9]{1,9})(?<unit>[smhdwMy]))?(?:/(?<round>[smhdwMy]))?\z")]
     private static partial Regex NowExpression();
 
     public static DateTimeOffset? Parse(string text, DateTimeOffset now)
+    {
+        try
+        {
+            return Evaluate(text, now);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null; // e.g. now-9999999y: before year 1
+        }
+    }
+
+    static DateTimeOffset? Evaluate(string text, DateTimeOffset now)
     {
         var match = NowExpression().Match(text.Trim());
         if (!match.Success)
@@ -26,7 +42,7 @@ public static partial class DateMath
                 "m" => result.AddMinutes(n),
                 "h" => result.AddHours(n),
                 "d" => result.AddDays(n),
-                "w" => result.AddDays(7 * n),
+                "w" => result.AddDays(7.0 * n),
                 "M" => result.AddMonths(n),
                 _ => result.AddYears(n),
             };

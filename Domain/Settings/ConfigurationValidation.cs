@@ -13,7 +13,7 @@ public static partial class ConfigurationValidation
     static readonly string[] BuiltInObservableLabels =
         ["IPv4", "IPv6", "URL", "Hostname", "File hash", "File path", "Email", "Domain", "Agent ID"];
 
-    [GeneratedRegex("^[a-z0-9_-]+$")]
+    [GeneratedRegex(@"^[a-z0-9_-]+\z")]
     private static partial Regex KeyShape();
 
     public static string ClosureType(string? value) => CaseValidation.OneOf("closure_type", value, ClosureTypes.All);

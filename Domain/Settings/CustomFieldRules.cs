@@ -5,8 +5,8 @@ namespace Cases.Domain.Settings;
 
 /// <summary>
 /// A case's custom fields against its owner's settings: only configured keys of the configured type, required ones
-/// never empty, and every configured field present (missing ones take their default, else null). Fields removed
-/// from the settings stay readable on old cases and may be sent back unchanged.
+/// never empty, and every configured field present (missing ones take their default, else null), in the settings'
+/// order. Fields removed from the settings stay readable on old cases and may be sent back unchanged.
 /// </summary>
 public static class CustomFieldRules
 {
@@ -15,7 +15,11 @@ public static class CustomFieldRules
     public static IReadOnlyList<CustomFieldValue> ForNewCase(IReadOnlyList<CustomFieldValue> requested, IReadOnlyList<CustomFieldConfig>? config) =>
         ForUpdate(requested, config, []);
 
-    /// <summary>The case's new list when an update sends <c>customFields</c>; fields it leaves out keep their current value.</summary>
+    /// <summary>
+    /// The case's new list when an update sends <c>customFields</c>. As in Kibana the list sent replaces the case's whole
+    /// list: a configured field left out gets its default (null when it has none; refused when it is required), and the
+    /// result is in the configuration's order. <paramref name="current"/> only vouches for keys the settings no longer have.
+    /// </summary>
     public static IReadOnlyList<CustomFieldValue> ForUpdate(IReadOnlyList<CustomFieldValue> requested, IReadOnlyList<CustomFieldConfig>? config,
         IReadOnlyList<CustomFieldValue> current)
     {
@@ -30,18 +34,14 @@ public static class CustomFieldRules
         foreach (var field in config)
         {
             var sent = requested.FirstOrDefault(r => r.Key == field.Key);
-            var kept = sent ?? current.FirstOrDefault(c => c.Key == field.Key && c.Type == field.Type);
-            // Not sent: keep what the case has; a field it lacks (or a required one left empty) takes the default.
-            var value = kept is null || (sent is null && kept.Value is null && field.Required == true)
-                ? new CustomFieldValue(field.Key, field.Type, field.DefaultValue?.DeepClone())
-                : kept;
+            var value = sent ?? new CustomFieldValue(field.Key, field.Type, field.DefaultValue?.DeepClone());
             if (field.Required == true && value.Value is null) (sent is null ? missing : nulled).Add($"\"{field.Key}\"");
             result.Add(value);
         }
-        if (nulled.Count > 0)
-            throw CasesException.BadRequest($"Invalid value \"null\" supplied for the following required custom fields: {string.Join(", ", nulled)}");
         if (missing.Count > 0)
             throw CasesException.BadRequest($"Missing required custom fields without default value configured: {string.Join(", ", missing)}");
+        if (nulled.Count > 0)
+            throw CasesException.BadRequest($"Invalid value \"null\" supplied for the following required custom fields: {string.Join(", ", nulled)}");
         // Fields no longer configured that the client sent back: kept as they are, after the configured ones.
         result.AddRange(requested.Where(r => config.All(f => f.Key != r.Key)));
         return result;

@@ -18,7 +18,7 @@ public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
 
     public async Task<Note> Add(string space, string caseId, CancellationToken ct)
     {
-        var table = await tables.AlertSync();
+        var table = await tables.AlertSync(ct);
         var note = new Note(space, caseId, $"{caseId}_{Guid.NewGuid():N}", time.GetUtcNow());
         await table.AddEntityAsync(Row(note, note.NotedAt), ct);
         return note;
@@ -27,7 +27,7 @@ public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
     /// <summary>Writes the note again if the timer's run took it meanwhile (and refreshes its time if not).</summary>
     public async Task Keep(Note note, CancellationToken ct)
     {
-        var table = await tables.AlertSync();
+        var table = await tables.AlertSync(ct);
         await table.UpsertEntityAsync(Row(note, time.GetUtcNow()), TableUpdateMode.Replace, ct);
     }
 
@@ -35,12 +35,12 @@ public sealed class AlertSyncOutbox(CasesTables tables, TimeProvider time)
 
     /// <summary>Deletes the note; the timer's run deletes only the copy it read (a note kept again since stays).</summary>
     public async Task Remove(Note note, CancellationToken ct) =>
-        await TableDeletes.TryDelete(await tables.AlertSync(), note.Space, note.RowKey, note.ETag == default ? Azure.ETag.All : note.ETag, ct);
+        await TableDeletes.TryDelete(await tables.AlertSync(ct), note.Space, note.RowKey, note.ETag == default ? Azure.ETag.All : note.ETag, ct);
 
     /// <summary>Notes older than <paramref name="age"/>: their requests are over, so whatever they did not send is due.</summary>
     public async Task<List<Note>> Due(TimeSpan age, CancellationToken ct)
     {
-        var table = await tables.AlertSync();
+        var table = await tables.AlertSync(ct);
         var filter = TableClient.CreateQueryFilter($"NotedAt le {time.GetUtcNow() - age}");
         var due = new List<Note>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))

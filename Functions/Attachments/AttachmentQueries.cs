@@ -74,7 +74,7 @@ public static class AttachmentQueries
         var term = QueryValues.Single(http.Request.Query, "search") ?? throw CasesException.InvalidValue("search", null);
         await CasesApi.Load(cases, space, caseId, ct);
         bool Hit(string? text) => text is not null && text.Contains(term, StringComparison.OrdinalIgnoreCase);
-        var attachments = (await store.List(space, caseId, ct)).Select(s => s.Attachment).Where(a => SearchText(a).Any(Hit)).ToList();
+        var attachments = (await store.ListAll(space, caseId, ct)).Where(a => SearchText(a).Any(Hit)).ToList();
         var observables = (await store.Observables(space, caseId, ct)).Where(o => Hit(o.Value) || Hit(o.Description)).ToList();
         return TypedResults.Ok(new JsonObject
         {

@@ -19,7 +19,7 @@ public static class AttachmentResponse
             ["type"] = a.Type,
             ["owner"] = a.Owner,
         };
-        foreach (var (key, value) in a.Fields) node[key] = value?.DeepClone();
+        foreach (var (key, value) in a.WireFields()) node[key] = value?.DeepClone();
         node["created_at"] = KibanaDateConverter.Text(a.CreatedAt);
         node["created_by"] = User(a.CreatedBy);
         node["pushed_at"] = null;

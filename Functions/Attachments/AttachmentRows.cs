@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Cases.Domain.Attachments;
+using Cases.Domain.Errors;
 using Cases.Domain.Observables;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
@@ -18,6 +19,9 @@ namespace Cases.Functions.Attachments;
 /// <item><c>alert_{escapedAlertId}_{caseId}</c>: the alert index, one row per alert and case holding it (columns <c>CaseId</c>,
 /// <c>AttachmentId</c>, <c>Index</c>), written and removed in the same transaction as the attachment. It is outside the case's
 /// <c>item_</c> prefix, so the case purge removes it explicitly (<see cref="AlertIndex.Purge"/>).</item>
+/// <item><c>attcase_{attachmentId}</c>: which case holds an attachment (column <c>CaseId</c>), so a request naming it
+/// under another case is told so, as Kibana does; added and removed with the attachment (those written before it
+/// existed have none: <see cref="Attachment.Indexed"/>).</item>
 /// </list>
 /// The case row's <c>TotalComment</c> and <c>TotalAlerts</c> columns are the counters; they move with every attachment change,
 /// in the same transaction, conditional on the case row's ETag, and never touch <c>Version</c>.
@@ -31,6 +35,11 @@ public static class AttachmentRows
     /// <summary>Every index row of one alert starts with this; the escaped id never contains '_', so prefixes cannot overlap.</summary>
     public static string AlertIndexPrefix(string alertId) => "alert_" + Escape(alertId) + "_";
     public static string AlertIndexKey(string alertId, string caseId) => AlertIndexPrefix(alertId) + caseId;
+
+    public static string CaseIndexKey(string attachmentId) => "attcase_" + attachmentId;
+
+    public static TableEntity CaseIndexEntity(string space, Attachment a) =>
+        new(space, CaseIndexKey(a.Id)) { ["CaseId"] = a.CaseId };
 
     public static TableEntity ToEntity(string space, Attachment a)
     {
@@ -65,6 +74,22 @@ public static class AttachmentRows
             ["AttachmentId"] = a.Id,
             ["Index"] = a.Indices[i],
         });
+
+    /// <summary>Table Storage's key limit: 1 KiB, i.e. 512 UTF-16 characters.</summary>
+    public const int RowKeyMax = 512;
+
+    /// <summary>What an escaped alert id may take of an index row key, beside <c>alert_</c>, <c>_</c> and a case id (at most 64).</summary>
+    public const int EscapedAlertIdMax = RowKeyMax - 7 - 64;
+
+    /// <summary>An alert id whose index row key would pass the key limit is refused before anything is written.</summary>
+    public static void CheckAlertIds(NewAttachment input)
+    {
+        if (input.Type != AttachmentTypes.Alert) return;
+        foreach (var id in input.Fields["alertId"]!.AsArray().Select(n => n!.GetValue<string>()))
+            if (Escape(id).Length > EscapedAlertIdMax)
+                throw CasesException.BadRequest(
+                    $"The alertId \"{id[..Math.Min(id.Length, 40)]}...\" is too long: at most {EscapedAlertIdMax} characters once '/', '\\', '#', '?', '%', '_' and control characters are escaped (5 characters each).");
+    }
 
     /// <summary>Row keys may not hold '/', '\', '#', '?' or control characters; '_' and '%' are escaped too (as %XXXX).</summary>
     public static string Escape(string value)

@@ -5,6 +5,7 @@ using Cases.Domain.Cases;
 using Cases.Domain.Observables;
 using Cases.Domain.UserActions;
 using Cases.Functions.Cases;
+using Cases.Functions.Files;
 using Cases.Functions.Hosting;
 using Cases.Functions.Storage;
 
@@ -19,19 +20,44 @@ public sealed record StoredAttachment(Attachment Attachment, ETag ETag);
 public sealed record AttachmentChange(CaseRecord Next, IReadOnlyList<UserAction> Actions, IReadOnlyList<TableTransactionAction> Rows);
 
 /// <summary>Reads attachments and commits attachment changes together with the case counters and user actions.</summary>
-public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
+public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes, FileStore files)
 {
+    public FileStore Files => files;
+
+    /// <summary>
+    /// Every attachment of a case, oldest first, as Kibana lists them: the attachment rows and the case's files (each an
+    /// external reference of type <c>.files</c>, see <see cref="FileAttachment"/>).
+    /// </summary>
+    public async Task<List<Attachment>> ListAll(string space, string caseId, CancellationToken ct)
+    {
+        var rows = List(space, caseId, ct);
+        var stored = files.ListCase(space, caseId, ct);
+        await Task.WhenAll(rows, stored);
+        return rows.Result.Select(a => a.Attachment).Concat(stored.Result.Select(FileAttachment.AsAttachment))
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Sequence).ToList();
+    }
+
     public async Task<StoredAttachment?> Get(string space, string caseId, string id, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(space, AttachmentRows.AttachmentKey(caseId, id), cancellationToken: ct);
         return response.HasValue ? new StoredAttachment(AttachmentRows.FromEntity(response.Value!), response.Value!.ETag) : null;
+    }
+
+    /// <summary>The other case of this space that holds an attachment or file with this id, if one does.</summary>
+    public async Task<string?> OtherCaseHolding(string space, string caseId, string id, CancellationToken ct)
+    {
+        var table = await tables.Cases(ct);
+        var index = await table.GetEntityIfExistsAsync<TableEntity>(space, AttachmentRows.CaseIndexKey(id), ["CaseId"], ct);
+        if (index.HasValue && index.Value!.GetString("CaseId") is { } holder && holder != caseId && await Get(space, holder, id, ct) is not null)
+            return holder;
+        return await files.CaseOf(space, id, ct) is { } fileCase && fileCase != caseId ? fileCase : null;
     }
 
     /// <summary>A case's attachments (optionally of one type), oldest first.</summary>
     public async Task<List<StoredAttachment>> List(string space, string caseId, CancellationToken ct, string? type = null)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var prefix = AttachmentRows.AttachmentPrefix(caseId);
         var filter = type is null
             ? CaseRows.RangeFilter(space, prefix)
@@ -44,7 +70,7 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
 
     public async Task<List<Observable>> Observables(string space, string caseId, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(space, AttachmentRows.ObservablesKey(caseId), cancellationToken: ct);
         return response.HasValue ? AttachmentRows.ObservablesFromEntity(response.Value!) : [];
     }
@@ -52,7 +78,7 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
     /// <summary>The index rows of an alert in a space: which cases hold it.</summary>
     public async Task<List<string>> CasesWithAlert(string space, string alertId, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var prefix = AttachmentRows.AlertIndexPrefix(alertId);
         var filter = CaseRows.RangeFilter(space, prefix);
         var ids = new List<string>();
@@ -68,7 +94,7 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes)
     /// </summary>
     public async Task<bool> TryCommit(string space, StoredCase current, AttachmentChange change, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var caseRow = new TableEntity(space, CaseRows.CaseKey(change.Next.Case.Id))
         {
             ["Actions"] = current.ActionCount + change.Actions.Count,

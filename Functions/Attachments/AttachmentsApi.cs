@@ -9,6 +9,7 @@ using Cases.Domain.Observables;
 using Cases.Domain.UserActions;
 using Cases.Domain.Users;
 using Cases.Functions.Cases;
+using Cases.Functions.Files;
 using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
 using Cases.Functions.Spaces;
@@ -40,6 +41,7 @@ public static partial class AttachmentsApi
     {
         var space = Space.Of(http);
         var input = AttachmentValidation.Validate(await RequestJson.ReadObject(http.Request, ct));
+        AttachmentRows.CheckAlertIds(input);
         var user = identity.Of(http);
         var now = time.Now();
         CaseRecord record;
@@ -49,6 +51,7 @@ public static partial class AttachmentsApi
             {
                 CheckOwner(current, input);
                 await CheckQuote(store, space, caseId, input, ct);
+                await CheckReferenceRoom(store, space, caseId, input, ct);
                 return await PlanAdd(store, space, current, input, user, now, ct);
             }, ct);
             return TypedResults.Ok(await WithComments(store, space, record, ct));
@@ -66,6 +69,7 @@ public static partial class AttachmentsApi
             record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
                 CheckOwner(current, input);
+                if (current.Record.Case.Status == CaseStatus.Closed) throw CasesException.BadRequest("Alert cannot be attached to a closed case");
                 var attached = (await store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
                 var parts = AttachmentRules.Split(input, attached, current.Record.TotalAlerts);
                 more = parts.Count > 1;
@@ -85,8 +89,12 @@ public static partial class AttachmentsApi
     {
         var c = current.Record.Case;
         var (attachment, action) = AttachmentRules.Add(input, c.Id, NewId(), user, now, NewId);
-        attachment = attachment with { Sequence = current.ActionCount };
-        var rows = new List<TableTransactionAction> { new(TableTransactionActionType.Add, AttachmentRows.ToEntity(space, attachment)) };
+        attachment = attachment with { Sequence = current.ActionCount, Indexed = true };
+        var rows = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add, AttachmentRows.ToEntity(space, attachment)),
+            new(TableTransactionActionType.Add, AttachmentRows.CaseIndexEntity(space, attachment)),
+        };
         rows.AddRange(AttachmentRows.AlertIndexEntities(space, attachment).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
         var actions = new List<UserAction> { action };
         if (attachment.Type == AttachmentTypes.Alert && c.Settings.ExtractObservables == true)
@@ -113,6 +121,7 @@ public static partial class AttachmentsApi
         var space = Space.Of(http);
         var body = await RequestJson.ReadObject(http.Request, ct);
         var input = AttachmentValidation.Validate(body, "id", "version");
+        AttachmentRows.CheckAlertIds(input);
         var id = RequiredText(body, "id");
         var version = RequiredText(body, "version");
         var user = identity.Of(http);
@@ -120,7 +129,7 @@ public static partial class AttachmentsApi
         var record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
             var stored = (IsId(id) ? await store.Get(space, caseId, id, ct) : null)
-                ?? throw CasesException.NotFound($"Unable to find comment with id: {id}");
+                ?? throw await CommentNotFound(store, space, caseId, id, ct);
             if (AttachmentRules.Update(stored.Attachment, input, version, user, now, NewId) is not { } edit) return null;
             var (next, action) = edit;
             var rows = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, AttachmentRows.ToEntity(space, next), stored.ETag) };
@@ -155,13 +164,35 @@ public static partial class AttachmentsApi
         var space = Space.Of(http);
         var user = identity.Of(http);
         var now = time.Now();
+        CaseFile? file = null;
         await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
-            var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null) ?? throw CommentNotFound(commentId);
+            var stored = IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null;
+            if (stored is null)
+            {
+                // A file is deleted as an attachment too, with its blob (the files' own transaction, below).
+                file = await File(store, space, caseId, commentId, ct) ?? throw await CommentNotFound(store, space, caseId, commentId, ct);
+                return null;
+            }
             return PlanDelete(space, current, [stored], user, now);
         }, ct);
+        if (file is not null) await DeleteFiles(store, space, caseId, [file], user, now, ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Removes files with their rows, blobs and one user action each (the whole deleted attachment, as for any other).</summary>
+    static Task DeleteFiles(AttachmentStore store, string space, string caseId, IReadOnlyList<CaseFile> files, CaseUser user, DateTimeOffset now, CancellationToken ct)
+    {
+        var actions = files.Select(f =>
+        {
+            var attachment = FileAttachment.AsAttachment(f);
+            return AttachmentRules.Delete(attachment, AttachmentResponse.Json(attachment), user, now, NewId);
+        }).ToList();
+        return store.Files.Detach(space, caseId, files, actions, ct);
+    }
+
+    static async Task<CaseFile?> File(AttachmentStore store, string space, string caseId, string id, CancellationToken ct) =>
+        Guid.TryParse(id, out _) ? await store.Files.Get(space, caseId, id, ct) : null;
 
     /// <summary>Deletes every attachment, as many per transaction as fit (each with its index rows and user action).</summary>
     static async Task<NoContent> DeleteAll(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
@@ -170,16 +201,20 @@ public static partial class AttachmentsApi
         var user = identity.Of(http);
         var now = time.Now();
         var done = false;
+        var first = true;
         while (!done)
         {
             await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
             {
                 var all = await store.List(space, caseId, ct);
+                if (all.Count == 0 && first && (await store.Files.ListCase(space, caseId, ct)).Count == 0)
+                    throw CasesException.NotFound($"No comments found for {caseId}.");
+                first = false;
                 var batch = new List<StoredAttachment>();
                 var operations = 1; // the case row
                 foreach (var a in all)
                 {
-                    var cost = 2 + a.Attachment.AlertIds.Count;
+                    var cost = 2 + a.Attachment.AlertIds.Count + (a.Attachment.Indexed ? 1 : 0);
                     if (operations + cost > 100) break;
                     batch.Add(a);
                     operations += cost;
@@ -188,6 +223,9 @@ public static partial class AttachmentsApi
                 return batch.Count == 0 ? null : PlanDelete(space, current, batch, user, now);
             }, ct);
         }
+        // Then the files, each transaction within the 100 operations an entity-group transaction allows.
+        foreach (var part in (await store.Files.ListCase(space, caseId, ct)).Chunk(FileStore.DetachPerTransaction))
+            await DeleteFiles(store, space, caseId, part, user, now, ct);
         return TypedResults.NoContent();
     }
 
@@ -198,8 +236,9 @@ public static partial class AttachmentsApi
         foreach (var (a, etag) in doomed)
         {
             rows.Add(new(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AttachmentKey(a.CaseId, a.Id)), etag));
+            if (a.Indexed) rows.Add(new(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.CaseIndexKey(a.Id)), ETag.All));
             rows.AddRange(a.AlertIds.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AlertIndexKey(id, a.CaseId)), ETag.All)));
-            actions.Add(AttachmentRules.Delete(a, user, now, NewId));
+            actions.Add(AttachmentRules.Delete(a, AttachmentResponse.Json(a), user, now, NewId));
         }
         var next = current.Record with
         {
@@ -214,26 +253,32 @@ public static partial class AttachmentsApi
     {
         var space = Space.Of(http);
         await CasesApi.Load(cases, space, caseId, ct);
-        var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null) ?? throw CommentNotFound(commentId);
-        return TypedResults.Ok(AttachmentResponse.Json(stored.Attachment));
+        var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null)?.Attachment
+            ?? (await File(store, space, caseId, commentId, ct) is { } file ? FileAttachment.AsAttachment(file) : null)
+            ?? throw await CommentNotFound(store, space, caseId, commentId, ct);
+        return TypedResults.Ok(AttachmentResponse.Json(stored));
     }
 
     static async Task<Ok<List<JsonNode>>> GetAll(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
         await CasesApi.Load(cases, space, caseId, ct);
-        return TypedResults.Ok(AttachmentResponse.List((await store.List(space, caseId, ct)).Select(a => a.Attachment)));
+        return TypedResults.Ok(AttachmentResponse.List(await store.ListAll(space, caseId, ct)));
     }
 
-    /// <summary>Kibana's <c>comments/_find</c>: every attachment type, by creation time (newest first unless sortOrder=asc), paged.</summary>
+    /// <summary>
+    /// Kibana's <c>comments/_find</c>: the user comments only (other attachment types are not "comments" there), oldest
+    /// first unless sortOrder=desc, in the order of the case's <c>comments</c>, paged.
+    /// </summary>
     static async Task<Ok<JsonObject>> Find(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
         var query = http.Request.Query;
-        var descending = QueryValues.Descending(query, fallback: true);
+        QueryValues.RejectUnknown(query, "page", "perPage", "sortOrder");
+        var descending = QueryValues.Descending(query, fallback: false);
         var (page, perPage) = QueryValues.Paging(query, CaseLimits.PerPageMax);
         await CasesApi.Load(cases, space, caseId, ct);
-        var all = (await store.List(space, caseId, ct)).Select(a => a.Attachment).ToList();
+        var all = (await store.List(space, caseId, ct, AttachmentTypes.User)).Select(a => a.Attachment).ToList();
         if (descending) all.Reverse();
         return TypedResults.Ok(new JsonObject
         {
@@ -245,7 +290,7 @@ public static partial class AttachmentsApi
     }
 
     internal static async Task<CaseResponse> WithComments(AttachmentStore store, string space, CaseRecord record, CancellationToken ct) =>
-        CaseResponse.From(record, AttachmentResponse.List((await store.List(space, record.Case.Id, ct)).Select(a => a.Attachment)));
+        CaseResponse.From(record, AttachmentResponse.List(await store.ListAll(space, record.Case.Id, ct)));
 
     /// <summary>Attachment changes show on the case's updated_at/updated_by, as in Kibana, without a new version.</summary>
     internal static Case Touch(Case c, CaseUser user, DateTimeOffset now) => c with { UpdatedAt = now, UpdatedBy = user };
@@ -264,12 +309,29 @@ public static partial class AttachmentsApi
             throw CasesException.BadRequest($"The quoted comment {quoted} does not exist on this case.");
     }
 
+    /// <summary>
+    /// Kibana's limit: at most 100 persistable-state and external-reference attachments together on a case; files
+    /// (<c>.files</c> references) have their own limit and do not count.
+    /// </summary>
+    static async Task CheckReferenceRoom(AttachmentStore store, string space, string caseId, NewAttachment input, CancellationToken ct)
+    {
+        if (!AttachmentRules.CountsAsReference(input.Type, input.Fields)) return;
+        var held = (await store.List(space, caseId, ct)).Count(a => AttachmentRules.CountsAsReference(a.Attachment.Type, a.Attachment.Fields));
+        if (held + 1 > AttachmentLimits.ReferencesPerCase)
+            throw CasesException.BadRequest(
+                $"Case has reached the maximum allowed number ({AttachmentLimits.ReferencesPerCase}) of attached persistable state and external reference attachments.");
+    }
+
     static string RequiredText(JsonObject body, string key) =>
         body[key] is JsonValue v && v.TryGetValue(out string? text) && text.Length > 0 ? text : throw CasesException.InvalidValue(key, body[key]?.ToJsonString());
 
-    static CasesException CommentNotFound(string id) => CasesException.NotFound($"Saved object [cases-comments/{id}] not found");
+    /// <summary>Kibana's 404s: an attachment of another case is named as such; one that does not exist at all as a saved object.</summary>
+    static async Task<CasesException> CommentNotFound(AttachmentStore store, string space, string caseId, string id, CancellationToken ct) =>
+        IsId(id) && await store.OtherCaseHolding(space, caseId, id, ct) is not null
+            ? CasesException.NotFound($"This comment {id} does not exist in {caseId}.")
+            : CasesException.NotFound($"Saved object [cases-comments/{id}] not found");
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,64}\z")]
     private static partial Regex IdShape();
 
     internal static bool IsId(string id) => IdShape().IsMatch(id);

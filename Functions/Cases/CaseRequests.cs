@@ -15,6 +15,7 @@ public static partial class CaseRequests
         var body = await RequestJson.ReadObject(request, ct);
         RequestJson.RejectUnknownKeys(body, NewCase.Keys);
         if (body["template"] is JsonObject template) RequestJson.RejectUnknownKeys(template, TemplateRef.Keys);
+        CaseRequestShape.Check(body, "");
         var input = RequestJson.Bind(body, CasesJsonContext.Default.NewCase, "")!;
         return input with { Sent = body.Select(p => p.Key).ToHashSet() };
     }
@@ -36,6 +37,7 @@ public static partial class CaseRequests
     {
         if (node is not JsonObject item) throw CasesException.InvalidValue("cases", node?.ToJsonString());
         RequestJson.RejectUnknownKeys(item, CasePatch.Keys);
+        CaseRequestShape.Check(item, "cases,");
         var c = CasesJsonContext.Default;
         return new CasePatch
         {
@@ -62,7 +64,7 @@ public static partial class CaseRequests
     static Optional<T> Field<T>(JsonObject item, string key, Func<JsonNode?, T> bind) =>
         item.TryGetPropertyValue(key, out var node) ? bind(node) : Optional<T>.Unset;
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,64}\z")]
     private static partial Regex CaseIdShape();
 
     /// <summary>Ids become row keys; one that could never have been issued simply does not exist.</summary>

@@ -18,7 +18,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
     public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), cancellationToken: ct);
         if (!response.HasValue) return null;
         var entity = response.Value!;
@@ -33,10 +33,10 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     /// </summary>
     public async Task Create(string space, CaseRecord record, UserAction created, CancellationToken ct)
     {
-        var numbering = await tables.Numbering();
+        var numbering = await tables.Numbering(ct);
         await numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, record.Case), TableUpdateMode.Replace, ct);
         await changes.Note(space, record.Case.Id, ct);
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         await table.SubmitTransactionAsync(
         [
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, record, 1)),
@@ -45,14 +45,19 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         changes.Saved(space, record);
     }
 
-    /// <summary>Writes the new state and its actions if the row is still as read; false if it changed meanwhile.</summary>
-    public async Task<bool> TryUpdate(string space, StoredCase current, CaseRecord next, IReadOnlyList<UserAction> actions, CancellationToken ct)
+    /// <summary>
+    /// Writes the new state and its actions (and any <paramref name="alongside"/> rows of the case's partition) if the
+    /// row is still as read; false if it changed meanwhile.
+    /// </summary>
+    public async Task<bool> TryUpdate(string space, StoredCase current, CaseRecord next, IReadOnlyList<UserAction> actions, CancellationToken ct,
+        IEnumerable<TableTransactionAction>? alongside = null)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var row = CaseRows.ToEntity(space, next, current.ActionCount + actions.Count);
         var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, row, current.ETag) };
         batch.AddRange(actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
+        if (alongside is not null) batch.AddRange(alongside);
         await changes.Note(space, next.Case.Id, ct);
         try
         {
@@ -72,7 +77,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     /// </summary>
     public async Task Delete(string space, StoredCase current, UserAction deleted, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         if (current.Deleted)
         {
             // A deletion that was cut off: its record is already written, only the purge is left.
@@ -174,7 +179,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     /// <summary>The case that holds a number in a space, if any.</summary>
     public async Task<StoredCase?> GetByNumber(string space, long number, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var lookup = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.NumberKey(number), cancellationToken: ct);
         return lookup.HasValue ? await Get(space, lookup.Value!.GetString("CaseId"), ct) : null;
     }
@@ -182,7 +187,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     /// <summary>All live cases of a space, with optional server-side filters on the indexed columns.</summary>
     public async IAsyncEnumerable<CaseRecord> List(string space, IReadOnlyList<string> severities, IReadOnlyList<string> owners, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var filter = CaseRows.RangeFilter(space, CaseRows.CasePrefix);
         filter += AnyOf("Severity", severities) + AnyOf("Owner", owners);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))

@@ -24,7 +24,7 @@ public static class CasesApi
     }
 
     static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, CancellationToken ct)
+        TimeProvider time, Connectors.CaseConnectors connectors, CancellationToken ct)
     {
         var space = Space.Of(http);
         var input = await CaseRequests.ReadNewCase(http.Request, ct);
@@ -32,6 +32,8 @@ public static class CasesApi
         var owner = CaseValidation.Owner(input.Owner);
         var settings = (await settingsStore.Get(space, owner, ct))?.Configuration;
         input = TemplateRules.Apply(input, owner, settings);
+        // The connector must exist in this space, with its type's fields.
+        if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
         var (created, action) = CaseRules.Create(input, NewId(), identity.Of(http), time.Now(), NewId, settings?.CustomFields);
         var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
         await store.Create(space, record, action, ct);
@@ -53,10 +55,13 @@ public static class CasesApi
     /// is written; each case is then committed with its user actions in one transaction.
     /// </summary>
     static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, AlertStatusSync alertSync, CancellationToken ct)
+        TimeProvider time, AlertStatusSync alertSync, Connectors.CaseConnectors connectors, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patches = await CaseRequests.ReadPatches(http.Request, ct);
+        for (var i = 0; i < patches.Count; i++)
+            if (patches[i].Connector is { IsSet: true, Value: { } connector })
+                patches[i] = patches[i] with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
         var user = identity.Of(http);
         var now = time.Now();
 

@@ -50,12 +50,34 @@ public sealed record CasesByHash(
 /// </summary>
 public static class FileAttachment
 {
+    /// <summary>
+    /// The file as one of the case's attachments: an external reference whose id is the file's (as the user actions'
+    /// <c>comment_id</c> has always been), at its first version, as it never changes.
+    /// </summary>
+    public static Domain.Attachments.Attachment AsAttachment(CaseFile f)
+    {
+        var fields = Of(f);
+        fields.Remove("type");
+        fields.Remove("owner");
+        return new Domain.Attachments.Attachment
+        {
+            Id = f.Id,
+            CaseId = f.CaseId,
+            Version = 1,
+            Type = Domain.Attachments.AttachmentTypes.ExternalReference,
+            Owner = f.Owner,
+            Fields = fields,
+            CreatedAt = f.CreatedAt,
+            CreatedBy = f.CreatedBy,
+        };
+    }
+
     public static JsonObject Of(CaseFile f) => new()
     {
         ["type"] = "externalReference",
         ["externalReferenceId"] = f.Id,
         ["externalReferenceStorage"] = new JsonObject { ["type"] = "savedObject", ["soType"] = "file" },
-        ["externalReferenceAttachmentTypeId"] = ".files",
+        ["externalReferenceAttachmentTypeId"] = Domain.Attachments.FileReference.TypeId,
         ["externalReferenceMetadata"] = new JsonObject
         {
             ["files"] = new JsonArray(new JsonObject

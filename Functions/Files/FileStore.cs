@@ -33,14 +33,14 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     /// <summary>The owner of a live case (files and their actions take it), or 404; also checks there is room for one more file.</summary>
     public async Task<string> CheckRoom(string space, string caseId, CancellationToken ct)
     {
-        var counters = await ReadCase(await tables.Cases(), space, caseId, ct) ?? throw NotFound(caseId);
+        var counters = await ReadCase(await tables.Cases(ct), space, caseId, ct) ?? throw NotFound(caseId);
         if (counters.TotalFiles >= Limits.MaxFilesPerCase) throw Domain.Files.FileRules.TooMany(Limits);
         return counters.Owner;
     }
 
     public async Task Attach(string space, CaseFile file, UserAction action, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         for (var attempt = 1; ; attempt++)
         {
             var counters = await ReadCase(table, space, file.CaseId, ct) ?? throw NotFound(file.CaseId);
@@ -58,10 +58,13 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         }
     }
 
+    /// <summary>Files one <see cref="Detach"/> can remove: each costs six operations (two rows, three hash rows, its action) of 100.</summary>
+    public const int DetachPerTransaction = 16;
+
     /// <summary>Removes files of one case and records one action each, all or nothing; the blobs go after the commit.</summary>
     public async Task Detach(string space, string caseId, IReadOnlyList<CaseFile> files, IReadOnlyList<UserAction> actions, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var noted = await pending.Add(space, caseId, files.Select(f => f.Id).ToList(), PendingBlobs.Deletion, ct);
         for (var attempt = 1; ; attempt++)
         {
@@ -108,11 +111,17 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     }
 
     public async Task<bool> Exists(string space, string caseId, string fileId, CancellationToken ct) =>
-        await FileRows.Exists(await tables.Cases(), space, caseId, fileId, ct);
+        await FileRows.Exists(await tables.Cases(ct), space, caseId, fileId, ct);
 
     static TableTransactionAction Counters(string space, string caseId, CaseCounters counters, int totalFiles, int newActions) =>
         new(TableTransactionActionType.UpdateMerge,
-            new TableEntity(space, CaseRows.CaseKey(caseId)) { ["TotalFiles"] = totalFiles, ["Actions"] = counters.Actions + newActions },
+            new TableEntity(space, CaseRows.CaseKey(caseId))
+            {
+                ["TotalFiles"] = totalFiles,
+                ["Actions"] = counters.Actions + newActions,
+                // A file is one of the case's attachments: reading the case must look for them.
+                ["HasAttachments"] = true,
+            },
             counters.ETag);
 
     static async Task<bool> TrySubmit(TableClient table, List<TableTransactionAction> batch, int attempt, CancellationToken ct)
@@ -138,9 +147,18 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
             throw CasesException.BadRequest($"The case with case id {caseId} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
     }
 
+    /// <summary>The case holding a file of the space (from its space-level row), if the file exists.</summary>
+    public async Task<string?> CaseOf(string space, string fileId, CancellationToken ct)
+    {
+        if (!Guid.TryParse(fileId, out _)) return null;
+        var table = await tables.Cases(ct);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(space, FileRows.SpaceKey(fileId), ["CaseId"], ct);
+        return row.HasValue ? row.Value!.GetString("CaseId") : null;
+    }
+
     public async Task<CaseFile?> Get(string space, string caseId, string fileId, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(space, FileRows.ItemKey(caseId, fileId), cancellationToken: ct);
         return row.HasValue ? FileRows.FromEntity(row.Value!) : null;
     }
@@ -152,7 +170,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     /// <summary>The files of a space whose MD5, SHA-1 or SHA-256 is <paramref name="hex"/>.</summary>
     public async Task<List<CaseFile>> FindByHash(string space, string hex, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var prefix = FileRows.HashRangePrefix(hex);
         var filter = CaseRows.RangeFilter(space, prefix);
         var files = new List<CaseFile>();
@@ -164,7 +182,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
 
     async Task<List<CaseFile>> Range(string space, string prefix, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var filter = CaseRows.RangeFilter(space, prefix);
         var files = new List<CaseFile>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
@@ -179,7 +197,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     public async Task PurgeCase(string space, string caseId, CancellationToken ct)
     {
         await blobs.DeleteCase(space, caseId, ct);
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         foreach (var f in await ListCase(space, caseId, ct))
         {
             foreach (var key in FileRows.HashKeys(f).Prepend(FileRows.SpaceKey(f.Id)))

@@ -27,11 +27,11 @@ public static partial class FilesApi
     public static void MapFilesApi(this IEndpointRouteBuilder routes)
     {
         var files = routes.MapGroup("/cases").WithTags("files");
-        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery();
+        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery().DisableRequestTimeout();
         files.MapGet("/{caseId}/files", ListCase).WithName("findCaseFiles");
         files.MapDelete("/{caseId}/files", Delete).WithName("deleteCaseFiles");
         files.MapGet("/{caseId}/files/{fileId}", Get).WithName("getCaseFile");
-        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile");
+        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile").DisableRequestTimeout();
         files.MapGet("/files/_find", FindInSpace).WithName("findFiles");
         files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash");
     }
@@ -43,7 +43,7 @@ public static partial class FilesApi
     /// transaction. Until that commit nothing is visible; if it fails the blob is deleted; a crash between the two leaves
     /// a blob without a row, which no read can reach and the timer's run deletes (<see cref="PendingBlobs"/>).
     /// </summary>
-    static async Task<Ok<JsonObject>> Upload(string caseId, HttpContext http, FileStore store, CaseStore cases, FileBlobs blobs,
+    static async Task<Ok<JsonObject>> Upload(string caseId, HttpContext http, FileStore store, CaseStore cases, Attachments.AttachmentStore attachments, FileBlobs blobs,
         PendingBlobs pending, CallerIdentity identity, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         var space = Space.Of(http);
@@ -90,7 +90,9 @@ public static partial class FilesApi
             discard = null; // committed: the blob is the file's now
             await Settle(pending, noted, logs);
             var stored = await CasesApi.Load(cases, space, caseId, ct);
-            var response = JsonSerializer.SerializeToNode(CaseResponse.From(stored.Record, [FileAttachment.Of(file)]), CasesJsonContext.Default.CaseResponse)!.AsObject();
+            // The case with all its attachments, the new file among them, as after adding any attachment.
+            var withComments = await Attachments.AttachmentsApi.WithComments(attachments, space, stored.Record, ct);
+            var response = JsonSerializer.SerializeToNode(withComments, CasesJsonContext.Default.CaseResponse)!.AsObject();
             response["file"] = JsonSerializer.SerializeToNode(FileResponse.From(file), CasesJsonContext.Default.FileResponse);
             return TypedResults.Ok(response);
         }
@@ -232,7 +234,7 @@ public static partial class FilesApi
             http.Response.Headers.CacheControl = "no-store"; // the link expires; ask again
             return TypedResults.Redirect((await links.For(blob, file, ct)).AbsoluteUri);
         }
-        var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+        var stream = new BlobRangeStream(blob, file.Size, BlobRangeStream.Requested(http.Request, file.Size));
         var headers = http.Response.Headers;
         if (!http.Request.Headers.ContainsKey(HeaderNames.Range))
             headers["Content-MD5"] = Convert.ToBase64String(Convert.FromHexString(file.Md5));
@@ -253,14 +255,17 @@ public static partial class FilesApi
         foreach (var id in ids) files.Add(await Load(store, space, caseId, id, ct));
         var user = identity.Of(http);
         var now = time.Now();
-        var actions = files.Select(f => new UserAction(Guid.NewGuid().ToString(), caseId, "delete", "comment",
-            new JsonObject { ["comment"] = FileAttachment.Of(f) }, now, user, f.Owner, f.Id)).ToList();
+        var actions = files.Select(f =>
+        {
+            var attachment = FileAttachment.AsAttachment(f);
+            return Domain.Attachments.AttachmentRules.Delete(attachment, Attachments.AttachmentResponse.Json(attachment), user, now, () => Guid.NewGuid().ToString());
+        }).ToList();
         await store.Detach(space, caseId, files, actions, ct);
         return TypedResults.NoContent();
     }
 
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
-        (CaseRequests.IsCaseId(caseId) && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null)
+        (CaseRequests.IsCaseId(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A file blob of case {CaseId} is left to the timer's sweep")]

@@ -26,7 +26,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
     /// <summary>Notes the blobs of these files of one case, being uploaded or deleted (one transaction: at most 100).</summary>
     public async Task<List<Entry>> Add(string space, string caseId, IReadOnlyList<string> fileIds, string kind, CancellationToken ct)
     {
-        var table = await tables.PendingBlobs();
+        var table = await tables.PendingBlobs(ct);
         var now = DateTimeOffset.UtcNow; // real time, like the blobs' own times the sweep compares with (tests fake the app's clock)
         var rows = fileIds.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
             Row(space, caseId, id, kind, now))).ToList();
@@ -40,7 +40,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
     /// </summary>
     public async Task<Entry?> Renew(Entry entry, CancellationToken ct)
     {
-        var table = await tables.PendingBlobs();
+        var table = await tables.PendingBlobs(ct);
         try
         {
             var row = Row(entry.Space, entry.CaseId, entry.FileId, Upload, DateTimeOffset.UtcNow);
@@ -56,7 +56,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
     /// <summary>Deletes notes under their ETags (one not there any more, claimed or renewed, is left as it is).</summary>
     public async Task Remove(IEnumerable<Entry> entries, CancellationToken ct)
     {
-        var table = await tables.PendingBlobs();
+        var table = await tables.PendingBlobs(ct);
         foreach (var entry in entries) await Claim(table, entry, ct);
     }
 
@@ -67,8 +67,8 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
     /// </summary>
     public async Task<IReadOnlyList<string>> Sweep(CancellationToken ct)
     {
-        var table = await tables.PendingBlobs();
-        var cases = await tables.Cases();
+        var table = await tables.PendingBlobs(ct);
+        var cases = await tables.Cases(ct);
         var now = DateTimeOffset.UtcNow;
         var cutoff = now - options.Value.OrphanAge;
         int seen = 0, deleted = 0, kept = 0;

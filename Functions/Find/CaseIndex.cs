@@ -134,7 +134,7 @@ public sealed partial class CaseIndex
     /// <summary>Scans the space's case rows: the fallback when there is no usable snapshot.</summary>
     async Task Load(string space, SpaceView view, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var filter = CaseRows.RangeFilter(space, CaseRows.CasePrefix);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             if (!CaseRows.IsDeleted(row))

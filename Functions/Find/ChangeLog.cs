@@ -20,7 +20,7 @@ public sealed class ChangeLog(CasesTables tables, TimeProvider time)
     /// <summary>Announces a write about to happen, keyed by the time it is written (not the case's own dates).</summary>
     public async Task Note(string space, string caseId, CancellationToken ct)
     {
-        var table = await tables.Changes();
+        var table = await tables.Changes(ct);
         await table.AddEntityAsync(new TableEntity(space, $"{Key(time.GetUtcNow().UtcTicks)}_{caseId}_{Guid.NewGuid():N}") { ["CaseId"] = caseId }, ct);
     }
 
@@ -31,7 +31,7 @@ public sealed class ChangeLog(CasesTables tables, TimeProvider time)
     /// <summary>The cases changed at or after <paramref name="ticks"/>, and the newest change time seen.</summary>
     public async Task<(HashSet<string> CaseIds, long Newest)> Since(string space, long ticks, CancellationToken ct)
     {
-        var table = await tables.Changes();
+        var table = await tables.Changes(ct);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var newest = ticks;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {Key(ticks)}");
@@ -46,7 +46,7 @@ public sealed class ChangeLog(CasesTables tables, TimeProvider time)
     /// <summary>Deletes the space's rows older than <paramref name="ticks"/>.</summary>
     public async Task Compact(string space, long ticks, CancellationToken ct)
     {
-        var table = await tables.Changes();
+        var table = await tables.Changes(ct);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey lt {Key(ticks)}");
         await TableDeletes.DeleteMatching(table, space, filter, ct);
     }

@@ -7,6 +7,7 @@ using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Spaces;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Cases.Functions.Find;
 
@@ -26,10 +27,12 @@ public static class FindApi
         cases.MapPost("/_bulk_get", BulkGet).WithName("bulkGetCases");
     }
 
-    static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseIndex index, CaseStore store, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseIndex index, CaseStore store, TimeProvider time, IOptions<SearchAfterKey> tokenKey,
+        CancellationToken ct)
     {
         var space = Space.Of(http);
-        var query = FindQueryParser.Parse(http.Request.Query, time.Now());
+        QueryValues.RejectUnknown(http.Request.Query, FindQueryParser.Keys);
+        var query = FindQueryParser.Parse(http.Request.Query, time.Now(), tokenKey.Value);
         if (query.Search is { } search && long.TryParse(search.Trim().TrimStart('#'), out var number) && number > 0
             && await store.GetByNumber(space, number, ct) is { } numbered)
             query = query with { SearchIds = new HashSet<string> { numbered.Record.Case.Id } };
@@ -37,7 +40,7 @@ public static class FindApi
         var result = CaseFinder.Find(await index.Cases(space, ct), query);
         // The view decides which cases; the page itself is read fresh (counters and numbers change outside the view).
         var page = await Task.WhenAll(result.Cases.Select(r => store.Get(space, r.Case.Id, ct)));
-        var token = result.Next is { } next ? ContinuationToken.Create(next, query.SortField, query.Descending) : null;
+        var token = result.Next is { } next ? ContinuationToken.Create(next, query.SortField, query.Descending, tokenKey.Value) : null;
         return TypedResults.Ok(new FindCasesResponse(
             page.OfType<StoredCase>().Select(s => CaseResponse.From(s.Record)).ToList(), query.Page, query.PerPage, result.Total,
             result.CountOpen, result.CountInProgress, result.CountClosed, token));
@@ -57,7 +60,7 @@ public static class FindApi
             .DistinctBy(u => u.ProfileUid ?? u.Username ?? u.Email).OrderBy(u => u.Username, StringComparer.Ordinal).ToList());
 
     /// <summary>Kibana's all-cases metrics: status counts and mean time to resolve (seconds, from each closed case's duration).</summary>
-    static async Task<Ok<JsonObject>> Metrics(HttpContext http, CaseIndex index, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<JsonObject>> Metrics(HttpContext http, CaseIndex index, TimeProvider time, IOptions<SearchAfterKey> tokenKey, CancellationToken ct)
     {
         string[] valid = ["mttr", "status"];
         var features = QueryValues.List(http.Request.Query, "features");
@@ -65,7 +68,7 @@ public static class FindApi
         var unknown = features.Where(f => !valid.Contains(f)).ToArray();
         if (unknown.Length > 0)
             throw CasesException.BadRequest($"Invalid features: {string.Join(", ", unknown)}. Valid features: {string.Join(", ", valid)}.");
-        var query = FindQueryParser.Parse(http.Request.Query, time.Now());
+        var query = FindQueryParser.Parse(http.Request.Query, time.Now(), tokenKey.Value);
         var metrics = new JsonObject();
         if (!features.Contains("mttr") && query.FiltersOnlyByOwner)
         {

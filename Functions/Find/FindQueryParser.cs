@@ -8,7 +8,14 @@ namespace Cases.Functions.Find;
 /// <summary>The query string of <c>_find</c>, checked with Kibana's rules and messages.</summary>
 public static class FindQueryParser
 {
-    public static CaseFindQuery Parse(IQueryCollection q, DateTimeOffset now)
+    /// <summary>The parameters of Kibana's <c>_find</c> (plus our <c>searchAfter</c>); any other is refused.</summary>
+    public static readonly string[] Keys =
+    [
+        "tags", "status", "severity", "assignees", "reporters", "defaultSearchOperator", "from", "owner", "page", "perPage",
+        "search", "searchFields", "rootSearchFields", "sortField", "sortOrder", "to", "category", "customFields", "searchAfter",
+    ];
+
+    public static CaseFindQuery Parse(IQueryCollection q, DateTimeOffset now, SearchAfterKey tokenKey)
     {
         var (page, perPage) = QueryValues.Paging(q);
         var sortField = QueryValues.Single(q, "sortField") ?? "createdAt";
@@ -34,7 +41,7 @@ public static class FindQueryParser
             Descending = QueryValues.Descending(q, fallback: true),
             Page = page,
             PerPage = perPage,
-            SearchAfter = QueryValues.Single(q, "searchAfter") is { } token ? ContinuationToken.Parse(token, sortField, q) : null,
+            SearchAfter = QueryValues.Single(q, "searchAfter") is { } token ? ContinuationToken.Parse(token, sortField, q, tokenKey) : null,
             CustomFields = CustomFieldFilter(q),
         };
     }

@@ -24,7 +24,7 @@ public sealed class ViewSnapshots(CasesTables tables)
 
     public async Task<(List<CaseRecord> Cases, long CursorTicks)?> Read(string space, long oldestUsableTicks, CancellationToken ct)
     {
-        var table = await tables.Views();
+        var table = await tables.Views(ct);
         var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
         if (!head.HasValue || head.Value!.GetInt64("CursorTicks") is not { } cursor || cursor < oldestUsableTicks) return null;
         var generation = head.Value.GetString("Generation");
@@ -48,7 +48,7 @@ public sealed class ViewSnapshots(CasesTables tables)
     /// <summary>The spaces that have a snapshot.</summary>
     public async Task<List<string>> Spaces(CancellationToken ct)
     {
-        var table = await tables.Views();
+        var table = await tables.Views(ct);
         var spaces = new List<string>();
         await foreach (var head in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"head"}"), select: ["PartitionKey"], cancellationToken: ct))
             spaces.Add(head.PartitionKey);
@@ -57,7 +57,7 @@ public sealed class ViewSnapshots(CasesTables tables)
 
     public async Task Write(string space, IEnumerable<CaseRecord> cases, long cursorTicks, CancellationToken ct)
     {
-        var table = await tables.Views();
+        var table = await tables.Views(ct);
         using var compressed = new MemoryStream();
         await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
             await JsonSerializer.SerializeAsync(gzip, cases.Select(r => new Entry(r.Case, r.Version)).ToList(), CasesJsonContext.Default.ListEntry, ct);

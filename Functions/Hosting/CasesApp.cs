@@ -9,7 +9,10 @@ namespace Cases.Functions.Hosting;
 /// </summary>
 public static class CasesApp
 {
-    /// <summary>Kestrel's 30 MB default would refuse bodies the Functions host accepts (100 MB).</summary>
+    /// <summary>
+    /// What the Functions host accepts (100 MB), for the worker's server. Standalone, the server's default is the JSON limit
+    /// (<see cref="BodyLimits"/>) and uploads raise it for themselves; JSON bodies are bounded while read either way.
+    /// </summary>
     public const long MaxRequestBodyBytes = 104_857_600;
 
     public const string StandaloneUrl = "http://localhost:7071";
@@ -19,7 +22,7 @@ public static class CasesApp
         var builder = WebApplication.CreateSlimBuilder(args);
         // The port `func start` would use, so local URLs are the same either way; ASPNETCORE_URLS/--urls win.
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(StandaloneUrl);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = BodyLimits.MaxJsonBytes(builder.Configuration));
         builder.Services.AddCases(builder.Configuration);
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
         builder.Services.AddInProcessTimer(builder.Configuration);

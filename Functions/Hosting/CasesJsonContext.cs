@@ -28,6 +28,7 @@ namespace Cases.Functions.Hosting;
 [JsonSerializable(typeof(BulkGetResponse))]
 [JsonSerializable(typeof(List<Find.ViewSnapshots.Entry>), TypeInfoPropertyName = "ListEntry")]
 [JsonSerializable(typeof(FindUserActionsResponse))]
+[JsonSerializable(typeof(List<DeprecatedUserActionResponse>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<Assignee>))]
 [JsonSerializable(typeof(List<CustomFieldValue>))]

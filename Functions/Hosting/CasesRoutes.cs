@@ -1,5 +1,6 @@
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
+using Cases.Functions.Connectors;
 using Cases.Functions.Files;
 using Cases.Functions.Find;
 using Cases.Functions.Health;
@@ -37,6 +38,9 @@ public static class CasesRoutes
             api.MapFindApi();
             api.MapConfigurationApi();
             api.MapFilesApi();
+            api.MapConnectorsApi();
+            api.MapPushApi();
+            api.MapPushStatusApi();
             api.MapTransferApi();
         });
     }

@@ -8,6 +8,8 @@ using Cases.Functions.Storage;
 using Cases.Functions.Transfer;
 using Cases.Functions.UserActions;
 using Cases.Functions.Cases;
+using Cases.Functions.Connectors;
+using Cases.Functions.Outbound;
 
 namespace Cases.Functions.Hosting;
 
@@ -19,7 +21,8 @@ public static class CasesServices
         services.ConfigureHttpJsonOptions(o => CasesJsonContext.Configure(o.SerializerOptions));
 
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
-            .Validate(o => StorageOptions.IsValidPrefix(o.TablePrefix), StorageOptions.PrefixRule).ValidateOnStart();
+            .Validate(o => StorageOptions.IsValidPrefix(o.TablePrefix), StorageOptions.PrefixRule)
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Cases:Storage:RequestTimeout must be a positive time span (e.g. 00:01:00).").ValidateOnStart();
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
             .Validate(o => o.LocalUser is null || !string.IsNullOrWhiteSpace(o.LocalUser.Username), "Cases:Identity:LocalUser:Username must not be empty.")
             .ValidateOnStart();
@@ -34,6 +37,8 @@ public static class CasesServices
         services.AddSingleton<FileStore>();
         services.AddSingleton<CaseStore>();
         services.AddSingleton<CaseIndex>();
+        services.AddSearchAfterKey();
+        services.AddBodyLimits();
         services.AddSingleton<ChangeLog>();
         services.AddSingleton<ViewSnapshots>();
         services.AddSingleton<UserActionStore>();
@@ -48,6 +53,8 @@ public static class CasesServices
         services.AddSingleton<AlertSyncOutbox>();
         services.AddSingleton<AlertStatusSync>();
         services.AddSingleton(TimeProvider.System);
+        services.AddOutbound();
+        services.AddConnectors();
         services.AddNumbering(configuration);
         services.AddTransfer();
         services.AddOpenApi();

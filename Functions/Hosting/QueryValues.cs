@@ -33,6 +33,16 @@ public static class QueryValues
         return values;
     }
 
+    /// <summary>
+    /// Kibana validates query strings exactly: a parameter the route does not know is refused, naming it, rather than
+    /// silently ignored (a misspelt filter would otherwise return everything). <c>key[]</c> counts as <c>key</c>.
+    /// </summary>
+    public static void RejectUnknown(IQueryCollection query, params string[] known)
+    {
+        var unknown = query.Keys.Where(k => !known.Contains(k.EndsWith("[]", StringComparison.Ordinal) ? k[..^2] : k)).ToArray();
+        if (unknown.Length > 0) throw CasesException.BadRequest($"invalid keys \"{string.Join(',', unknown)}\"");
+    }
+
     public static string? Single(IQueryCollection query, string key) =>
         query[key] is [{ } value, ..] && value.Length > 0 ? value : null;
 

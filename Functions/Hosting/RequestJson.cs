@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Cases.Domain.Errors;
+using Microsoft.Extensions.Options;
 
 namespace Cases.Functions.Hosting;
 
@@ -11,12 +12,30 @@ namespace Cases.Functions.Hosting;
 /// </summary>
 public static class RequestJson
 {
+    /// <summary>
+    /// Reads at most the route's limit (<see cref="BodyLimits"/>) and refuses with 413 as soon as more arrives, before
+    /// anything is parsed: a large body costs the limit, never its own size.
+    /// </summary>
     public static async Task<JsonObject> ReadObject(HttpRequest request, CancellationToken ct)
     {
+        var limit = Limit(request.HttpContext);
+        if (request.ContentLength > limit) throw BodyLimits.TooLarge(limit);
+        // A route allowed more than the server's default (JsonBodyLimit) raises the server's limit for this request.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server
+            && server.MaxRequestBodySize < limit)
+            server.MaxRequestBodySize = limit;
+        using var body = new MemoryStream((int)Math.Min(request.ContentLength ?? 16_384, limit));
+        var chunk = new byte[16_384];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (body.Length + read > limit) throw BodyLimits.TooLarge(limit);
+            body.Write(chunk, 0, read);
+        }
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+            node = JsonNode.Parse(body.GetBuffer().AsSpan(0, (int)body.Length));
         }
         catch (JsonException ex)
         {
@@ -24,6 +43,11 @@ public static class RequestJson
         }
         return node as JsonObject ?? throw CasesException.BadRequest("The request body must be a JSON object.");
     }
+
+    static long Limit(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<JsonBodyLimit>()?.Bytes
+        ?? http.RequestServices.GetService<IOptions<BodyLimits>>()?.Value.MaxJsonBodyBytes
+        ?? BodyLimits.DefaultMaxJsonBytes;
 
     public static void RejectUnknownKeys(JsonObject body, IReadOnlyCollection<string> allowed)
     {

@@ -34,7 +34,7 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
     public async Task<NumberingReport> Run(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var numbering = await tables.Numbering();
+        var numbering = await tables.Numbering(ct);
         var queues = new SortedDictionary<string, List<TableEntity>>(StringComparer.Ordinal);
         var taken = 0;
         await foreach (var row in numbering.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "CaseId"], cancellationToken: ct))
@@ -75,7 +75,7 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
     /// <summary>Numbers the queue in order. Returns how many it numbered, and whether to start again from fresh state.</summary>
     async Task<(int Numbered, bool Again)> NumberQueue(string space, List<TableEntity> queue, CancellationToken ct)
     {
-        var cases = await tables.Cases();
+        var cases = await tables.Cases(ct);
         var counter = await ReadCounter(cases, space, ct);
         var todo = new List<TableEntity>(queue.Count);
         foreach (var row in queue)
@@ -168,7 +168,7 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
 
     async Task<List<TableEntity>> ReadQueue(string space, CancellationToken ct)
     {
-        var numbering = await tables.Numbering();
+        var numbering = await tables.Numbering(ct);
         var rows = new List<TableEntity>();
         await foreach (var row in numbering.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"), select: ["PartitionKey", "RowKey", "CaseId"], cancellationToken: ct))
         {
@@ -180,7 +180,7 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
 
     /// <summary>Clears queue rows of one space; rows another run cleared first are no error.</summary>
     async Task DropQueued(IReadOnlyCollection<TableEntity> rows, CancellationToken ct) =>
-        await TableDeletes.Delete(await tables.Numbering(), rows.First().PartitionKey, rows.Select(r => r.RowKey), ct);
+        await TableDeletes.Delete(await tables.Numbering(ct), rows.First().PartitionKey, rows.Select(r => r.RowKey), ct);
 
     Task DropQueued(TableEntity row, CancellationToken ct) => DropQueued([row], ct);
 

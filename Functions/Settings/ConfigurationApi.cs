@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
 using Cases.Domain.Settings;
 using Cases.Functions.Hosting;
@@ -17,7 +16,7 @@ public static class ConfigurationApi
         configure.MapGet("/", Get).WithName("getCaseConfiguration");
         configure.MapPost("/", Create).WithName("setCaseConfiguration");
         configure.MapPatch("/{configurationId}", Update).WithName("updateCaseConfiguration");
-        configure.MapGet("/connectors/_find", FindConnectors).WithName("findCaseConnectors");
+        configure.MapGet("/connectors/_find", Connectors.ConnectorsApi.FindForCases).WithName("findCaseConnectors");
     }
 
     /// <summary>The settings of every owner in the space, or of the owners named by <c>owner</c>.</summary>
@@ -32,19 +31,22 @@ public static class ConfigurationApi
     }
 
     /// <summary>As in Kibana, creating settings for an owner that already has some replaces them (new id and version).</summary>
-    static async Task<Ok<ConfigurationResponse>> Create(HttpContext http, ConfigurationStore store, CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<ConfigurationResponse>> Create(HttpContext http, ConfigurationStore store, CallerIdentity identity, TimeProvider time,
+        Connectors.CaseConnectors connectors, CancellationToken ct)
     {
         var input = await ConfigurationRequests.ReadNew(http.Request, ct);
+        if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(Space.Of(http), CaseValidation.Connector(connector), ct) };
         var configuration = ConfigurationRules.Create(input, Guid.NewGuid().ToString(), identity.Of(http), time.Now());
         var stored = await store.Replace(Space.Of(http), configuration, ct);
         return TypedResults.Ok(ConfigurationResponse.From(stored));
     }
 
     static async Task<Ok<ConfigurationResponse>> Update(string configurationId, HttpContext http, ConfigurationStore store, CallerIdentity identity,
-        TimeProvider time, CancellationToken ct)
+        TimeProvider time, Connectors.CaseConnectors connectors, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patch = await ConfigurationRequests.ReadPatch(http.Request, ct);
+        if (patch.Connector is { } connector) patch = patch with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
         var current = (await store.List(space, ct)).FirstOrDefault(s => s.Configuration.Id == configurationId)
             ?? throw ConfigurationRules.NotFound(configurationId);
         if (patch.Version != CaseVersion.Encode(current.Version)) throw ConfigurationRules.Stale();
@@ -52,7 +54,4 @@ public static class ConfigurationApi
         if (!await store.TryUpdate(space, current, next, ct)) throw ConfigurationRules.Stale();
         return TypedResults.Ok(ConfigurationResponse.From(current with { Configuration = next, Version = current.Version + 1 }));
     }
-
-    /// <summary>Connectors a case can use. Only <c>.none</c> exists so far, and it is no connector instance: the list is empty.</summary>
-    static Ok<JsonArray> FindConnectors() => TypedResults.Ok(new JsonArray());
 }

@@ -23,7 +23,7 @@ public sealed class ConfigurationStore(CasesTables tables)
 
     public async Task<StoredConfiguration?> Get(string space, string owner, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(space, Key(owner), cancellationToken: ct);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
@@ -31,7 +31,7 @@ public sealed class ConfigurationStore(CasesTables tables)
     /// <summary>Every owner's settings in the space (at most one row per owner).</summary>
     public async Task<List<StoredConfiguration>> List(string space, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var filter = CaseRows.RangeFilter(space, Prefix);
         var result = new List<StoredConfiguration>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
@@ -42,7 +42,7 @@ public sealed class ConfigurationStore(CasesTables tables)
     /// <summary>Kibana's create replaces whatever settings the owner had: a new id, version 1.</summary>
     public async Task<StoredConfiguration> Replace(string space, CaseConfiguration configuration, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var response = await table.UpsertEntityAsync(ToEntity(space, configuration, 1), TableUpdateMode.Replace, ct);
         return new StoredConfiguration(configuration, 1, response.Headers.ETag ?? ETag.All);
     }
@@ -50,7 +50,7 @@ public sealed class ConfigurationStore(CasesTables tables)
     /// <summary>Writes the next version if the row is still as read; false if it changed meanwhile.</summary>
     public async Task<bool> TryUpdate(string space, StoredConfiguration current, CaseConfiguration next, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         try
         {
             await table.UpdateEntityAsync(ToEntity(space, next, current.Version + 1), current.ETag, TableUpdateMode.Replace, ct);

@@ -11,7 +11,7 @@ public static partial class Space
 {
     public const string Default = "default";
 
-    [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"^[a-z0-9_-]{1,64}\z")]
     private static partial Regex ValidId();
 
     public static string Of(HttpContext context)

@@ -13,7 +13,8 @@ namespace Cases.Functions.Storage;
 /// <item><c>changes</c>: which cases changed when, for every instance's in-memory view (see Find/ChangeLog.cs);</item>
 /// <item><c>views</c>: compressed snapshots of those views, so a new instance starts without scanning (Find/ViewSnapshots.cs);</item>
 /// <item><c>alertsync</c>: alert status messages not yet known to be sent, one row per case (Attachments/AlertSyncOutbox.cs);</item>
-/// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs).</item>
+/// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs);</item>
+/// <item><c>connectors</c>: the connectors of each space, secrets encrypted (Connectors/ConnectorStore.cs).</item>
 /// </list>
 /// </summary>
 public sealed class CasesTables(TableServiceClient service, IOptions<StorageOptions> options)
@@ -24,15 +25,17 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     readonly EnsuredTable views = new(service.GetTableClient(options.Value.TablePrefix + "views"));
     readonly EnsuredTable alertSync = new(service.GetTableClient(options.Value.TablePrefix + "alertsync"));
     readonly EnsuredTable pendingBlobs = new(service.GetTableClient(options.Value.TablePrefix + "pendingblobs"));
+    readonly EnsuredTable connectors = new(service.GetTableClient(options.Value.TablePrefix + "connectors"));
 
-    public Task<TableClient> Cases() => cases.Get();
-    public Task<TableClient> Numbering() => numbering.Get();
-    public Task<TableClient> Changes() => changes.Get();
-    public Task<TableClient> Views() => views.Get();
-    public Task<TableClient> AlertSync() => alertSync.Get();
-    public Task<TableClient> PendingBlobs() => pendingBlobs.Get();
+    public Task<TableClient> Cases(CancellationToken ct = default) => cases.Get(ct);
+    public Task<TableClient> Numbering(CancellationToken ct = default) => numbering.Get(ct);
+    public Task<TableClient> Changes(CancellationToken ct = default) => changes.Get(ct);
+    public Task<TableClient> Views(CancellationToken ct = default) => views.Get(ct);
+    public Task<TableClient> AlertSync(CancellationToken ct = default) => alertSync.Get(ct);
+    public Task<TableClient> PendingBlobs(CancellationToken ct = default) => pendingBlobs.Get(ct);
+    public Task<TableClient> Connectors(CancellationToken ct = default) => connectors.Get(ct);
 
-    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name];
+    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name, connectors.Name];
 
     /// <summary>Creates its table once; a failed attempt (storage down) is retried by the next caller, not cached.</summary>
     sealed class EnsuredTable(TableClient table)
@@ -42,10 +45,11 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
 
         public string Name => table.Name;
 
-        public async Task<TableClient> Get()
+        /// <param name="ct">The caller's: a request that times out while storage hangs is not held here.</param>
+        public async Task<TableClient> Get(CancellationToken ct)
         {
             if (created) return table;
-            await gate.WaitAsync();
+            await gate.WaitAsync(ct);
             try
             {
                 if (!created)
@@ -53,11 +57,15 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
                     try
                     {
                         // Not CreateIfNotExistsAsync: it serializes its request by reflection (kept out since the Native AOT build).
-                        await table.CreateAsync();
+                        await table.CreateAsync(ct);
                     }
                     catch (RequestFailedException ex) when (ex.Status == 409)
                     {
                         // Exists already, or was created concurrently by another instance: fine.
+                    }
+                    catch (RequestFailedException ex) when (ex.Status == 403)
+                    {
+                        // An identity whose role is scoped to its tables cannot create one: it uses those provisioned (infra/main.bicep).
                     }
                     created = true;
                 }

@@ -17,9 +17,9 @@ public static class StorageAccount
         var section = config.GetSection("AzureWebJobsStorage");
         var tableUri = section["tableServiceUri"];
         if (!string.IsNullOrEmpty(tableUri))
-            return new TableServiceClient(new Uri(tableUri), Credential(section));
+            return new TableServiceClient(new Uri(tableUri), Credential(section), TableOptions());
         var connection = config["AzureWebJobsStorage"];
-        return new TableServiceClient(string.IsNullOrWhiteSpace(connection) ? DevelopmentStorage : connection);
+        return new TableServiceClient(string.IsNullOrWhiteSpace(connection) ? DevelopmentStorage : connection, TableOptions());
     }
 
     public static BlobServiceClient CreateBlobService(IConfiguration config)
@@ -27,10 +27,24 @@ public static class StorageAccount
         var section = config.GetSection("AzureWebJobsStorage");
         var blobUri = section["blobServiceUri"];
         if (!string.IsNullOrEmpty(blobUri))
-            return new BlobServiceClient(new Uri(blobUri), Credential(section));
+            return new BlobServiceClient(new Uri(blobUri), Credential(section), BlobOptions());
         var connection = config["AzureWebJobsStorage"];
-        return new BlobServiceClient(string.IsNullOrWhiteSpace(connection) ? DevelopmentStorage : connection);
+        return new BlobServiceClient(string.IsNullOrWhiteSpace(connection) ? DevelopmentStorage : connection, BlobOptions());
     }
+
+    // The SDK's defaults (3 retries backing off up to a minute, 100 s per try) let one storage call outlast the host's
+    // limit for a whole request (230 s behind Azure's front end) when the account hangs. Table calls are small: a few
+    // seconds per try and two quick retries bound one call to about 25 s, then the request answers 503.
+    static TableClientOptions TableOptions() => new()
+    {
+        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(2), NetworkTimeout = TimeSpan.FromSeconds(8) },
+    };
+
+    // A try of a blob call moves up to one upload block (4 MiB by default) or a download buffer, so it gets longer.
+    static BlobClientOptions BlobOptions() => new()
+    {
+        Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(2), NetworkTimeout = TimeSpan.FromSeconds(30) },
+    };
 
     static ManagedIdentityCredential Credential(IConfigurationSection section) =>
         section["clientId"] is { Length: > 0 } clientId

@@ -11,8 +11,14 @@ public sealed partial class StorageOptions
     /// <summary>Prepended to every table name, so that several apps (or test runs) can share one account.</summary>
     public string TablePrefix { get; set; } = "";
 
+    /// <summary>
+    /// How long a request (but an upload or download, which move a client's bytes) may take before it is answered 503:
+    /// well inside the 230 s Azure's front end allows an HTTP function, so slow storage never turns into a hang.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public static bool IsValidPrefix(string prefix) => prefix.Length == 0 || PrefixShape().IsMatch(prefix);
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,19}$")]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]{0,19}\z")]
     private static partial Regex PrefixShape();
 }

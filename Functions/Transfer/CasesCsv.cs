@@ -47,7 +47,8 @@ public static class CasesCsv
     static async Task Write(HttpContext http, CaseIndex index, CaseStore store, TimeProvider time, CancellationToken ct)
     {
         var space = Space.Of(http);
-        var query = FindQueryParser.Parse(http.Request.Query, time.Now()) with { Page = 1, PerPage = int.MaxValue - 1, SearchAfter = null };
+        var tokenKey = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SearchAfterKey>>().Value;
+        var query = FindQueryParser.Parse(http.Request.Query, time.Now(), tokenKey) with { Page = 1, PerPage = int.MaxValue - 1, SearchAfter = null };
         var matching = CaseFinder.Find(await index.Cases(space, ct), query).Cases;
         // One column per custom field key in use among the matching cases.
         var customKeys = matching.SelectMany(r => r.Case.CustomFields.Select(f => f.Key)).Distinct().Order(StringComparer.Ordinal).ToList();

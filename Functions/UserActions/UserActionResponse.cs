@@ -29,3 +29,19 @@ public sealed record FindUserActionsResponse(
     [property: JsonPropertyName("page")] int Page,
     [property: JsonPropertyName("perPage")] int PerPage,
     [property: JsonPropertyName("total")] int Total);
+
+/// <summary>A user action as Kibana's deprecated <c>GET /api/cases/{caseId}/user_actions</c> returns it.</summary>
+public sealed record DeprecatedUserActionResponse(
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("action_id")] string ActionId,
+    [property: JsonPropertyName("case_id")] string CaseId,
+    [property: JsonPropertyName("comment_id")] string? CommentId,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("created_by")] CaseUser CreatedBy,
+    [property: JsonPropertyName("owner")] string Owner,
+    [property: JsonPropertyName("payload")] JsonObject Payload,
+    [property: JsonPropertyName("type")] string Type)
+{
+    public static DeprecatedUserActionResponse From(UserAction a) =>
+        new(a.Action, a.Id, a.CaseId, a.CommentId, a.CreatedAt, a.CreatedBy, a.Owner, a.Payload, a.Type);
+}

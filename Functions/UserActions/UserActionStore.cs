@@ -11,7 +11,7 @@ public sealed class UserActionStore(CasesTables tables)
     /// <summary>A case's actions, oldest first (their row keys are in time order).</summary>
     public async Task<List<UserAction>> List(string space, string caseId, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var prefix = CaseRows.UserActionPrefix(caseId);
         var filter = CaseRows.RangeFilter(space, prefix);
         var actions = new List<UserAction>();

@@ -8,18 +8,33 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cases.Functions.UserActions;
 
-/// <summary>A case's activity log: <c>GET /api/cases/{caseId}/user_actions/_find</c>.</summary>
+/// <summary>A case's activity log: <c>GET /api/cases/{caseId}/user_actions/_find</c>, and Kibana's deprecated <c>GET .../user_actions</c>.</summary>
 public static class UserActionsApi
 {
     public static void MapUserActionsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity");
+        routes.MapGet("/cases/{caseId}/user_actions", GetAll).WithTags("user actions").WithName("getCaseActivity");
+    }
+
+    /// <summary>
+    /// Deprecated in Kibana 8.1 but still public: every user action of the case, oldest first, unpaged, in the older shape
+    /// (<c>action_id</c>, <c>case_id</c>, <c>comment_id</c>; no <c>version</c>). Kibana flags it with a Warning header.
+    /// </summary>
+    static async Task<Ok<List<DeprecatedUserActionResponse>>> GetAll(string caseId, HttpContext http, CaseStore cases, UserActionStore store, CancellationToken ct)
+    {
+        var space = Space.Of(http);
+        QueryValues.RejectUnknown(http.Request.Query);
+        await CasesApi.Load(cases, space, caseId, ct);
+        http.Response.Headers.Warning = "299 Kibana \"Deprecated endpoint\"";
+        return TypedResults.Ok((await store.List(space, caseId, ct)).Select(DeprecatedUserActionResponse.From).ToList());
     }
 
     static async Task<Ok<FindUserActionsResponse>> Find(string caseId, HttpContext http, CaseStore cases, UserActionStore store, CancellationToken ct)
     {
         var space = Space.Of(http);
         var query = http.Request.Query;
+        QueryValues.RejectUnknown(query, "types", "sortOrder", "page", "perPage");
         var types = QueryValues.OneOf(query, "types", UserActionTypes.Filters);
         var descending = QueryValues.Descending(query, fallback: false);
         var (page, perPage) = QueryValues.Paging(query, CaseLimits.PerPageMax);

@@ -13,4 +13,12 @@ public sealed class UserActionsFunctions(EndpointCatalog endpoints)
     [Function(nameof(FindCaseActivity))]
     public IResult FindCaseActivity([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "s/{spaceId}/api/cases/{caseId}/user_actions/_find")] HttpRequest request) =>
         endpoints.Run();
+
+    [Function(nameof(GetCaseActivityDefaultSpace))]
+    public IResult GetCaseActivityDefaultSpace([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cases/{caseId}/user_actions")] HttpRequest request) =>
+        endpoints.Run();
+
+    [Function(nameof(GetCaseActivity))]
+    public IResult GetCaseActivity([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "s/{spaceId}/api/cases/{caseId}/user_actions")] HttpRequest request) =>
+        endpoints.Run();
 }

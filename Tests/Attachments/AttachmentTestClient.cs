@@ -10,13 +10,15 @@ public static class AttachmentTestClient
     public static JsonObject UserComment(string text, string owner = "securitySolution") =>
         new() { ["type"] = "user", ["comment"] = text, ["owner"] = owner };
 
+    /// <summary>Alerts as Kibana takes them: ids and indices in arrays of the same length.</summary>
     public static JsonObject Alerts(IEnumerable<string> ids, string index = ".alerts-security.alerts-default", JsonArray? ecs = null)
     {
+        var list = ids.ToList();
         var body = new JsonObject
         {
             ["type"] = "alert",
-            ["alertId"] = new JsonArray(ids.Select(i => (JsonNode?)i).ToArray()),
-            ["index"] = index,
+            ["alertId"] = new JsonArray(list.Select(i => (JsonNode?)i).ToArray()),
+            ["index"] = new JsonArray(list.Select(_ => (JsonNode?)index).ToArray()),
             ["rule"] = new JsonObject { ["id"] = "rule-1", ["name"] = "Brute force" },
             ["owner"] = "securitySolution",
         };

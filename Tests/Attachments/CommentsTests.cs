@@ -73,7 +73,7 @@ public sealed class CommentsTests(CasesAppFixture app) : IClassFixture<CasesAppF
         await (await app.Attach(space, caseId, UserComment("x", owner: "observability"))).Error(HttpStatusCode.BadRequest, "does not match the owner");
         await (await app.Attach(space, "no-such-case", UserComment("x"))).Error(HttpStatusCode.NotFound, "not found");
         await (await app.Http.PatchAsJsonAsync(Api($"/cases/{caseId}/comments"), new JsonObject { ["id"] = "missing", ["version"] = "WzEsMV0=", ["type"] = "user", ["comment"] = "x", ["owner"] = "securitySolution" }))
-            .Error(HttpStatusCode.NotFound, "Unable to find comment with id: missing");
+            .Error(HttpStatusCode.NotFound, "Saved object [cases-comments/missing] not found");
     }
 
     [Fact]
@@ -116,10 +116,12 @@ public sealed class CommentsTests(CasesAppFixture app) : IClassFixture<CasesAppF
         app.Clock.Advance(TimeSpan.FromSeconds(1));
         await app.AttachOk(space, caseId, Alerts(["a1", "a2"]));
         static string[] Texts(JsonNode page) => page["comments"]!.AsArray().Select(c => c!["comment"]?.GetValue<string>() ?? c["type"]!.GetValue<string>()).ToArray();
-        var newest = await app.Get(space, $"/cases/{caseId}/comments/_find?perPage=2");
-        Assert.Equal(["alert", "c5"], Texts(newest));
-        Assert.Equal(6, newest["total"]!.GetValue<int>());
+        // As in Kibana: user comments only, oldest first unless sortOrder=desc.
+        var oldest = await app.Get(space, $"/cases/{caseId}/comments/_find?perPage=2");
+        Assert.Equal(["c1", "c2"], Texts(oldest));
+        Assert.Equal(5, oldest["total"]!.GetValue<int>());
         Assert.Equal(["c3", "c4"], Texts(await app.Get(space, $"/cases/{caseId}/comments/_find?perPage=2&page=2&sortOrder=asc")));
+        Assert.Equal(["c5", "c4"], Texts(await app.Get(space, $"/cases/{caseId}/comments/_find?perPage=2&sortOrder=desc")));
         await (await app.Http.GetAsync(Api($"/cases/{caseId}/comments/_find?perPage=101"))).Error(HttpStatusCode.BadRequest, "The maximum allowed perPage value is 100.");
 
         Assert.Equal(HttpStatusCode.NoContent, (await app.Http.DeleteAsync(Api($"/cases/{caseId}/comments"))).StatusCode);
@@ -164,7 +166,7 @@ public sealed class CommentsTests(CasesAppFixture app) : IClassFixture<CasesAppF
         Assert.Equal(".lens", read["persistableStateAttachmentTypeId"]!.GetValue<string>());
 
         app.Clock.Advance(TimeSpan.FromSeconds(5));
-        await app.AttachOk(space, caseId, new JsonObject { ["type"] = "event", ["eventId"] = new JsonArray("e1", "e2"), ["index"] = "logs-1", ["owner"] = "securitySolution" });
+        await app.AttachOk(space, caseId, new JsonObject { ["type"] = "event", ["eventId"] = new JsonArray("e1", "e2"), ["index"] = new JsonArray("logs-1", "logs-1"), ["owner"] = "securitySolution" });
         app.Clock.Advance(TimeSpan.FromSeconds(5));
         await app.AttachOk(space, caseId, new JsonObject { ["type"] = "event", ["eventId"] = "e3", ["index"] = "logs-2", ["owner"] = "securitySolution" });
         var events = (await app.Get(space, $"/cases/{caseId}/events")).AsArray();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Cases.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static Cases.Tests.Attachments.AttachmentTestClient;
 
 namespace Cases.Tests.Attachments;
@@ -33,6 +34,12 @@ public sealed class MetricsTests(CasesAppFixture app) : IClassFixture<CasesAppFi
                 reopens.Add(updated["updated_at"]!.GetValue<string>());
         }
         app.Clock.Advance(TimeSpan.FromMinutes(3)); // in progress until now: 3 min
+        // A case's connector must exist in its space (stored directly: this fixture allows no outbound host).
+        var connectors = app.App.Services.GetRequiredService<global::Cases.Functions.Connectors.ConnectorStore>();
+        await connectors.TryAdd(space, "jira-1", global::Cases.Functions.Connectors.ConnectorKind.Jira, "Jira",
+            new JsonObject { ["apiUrl"] = "https://jira.example.com", ["projectKey"] = "ES" }, new JsonObject { ["email"] = "a", ["apiToken"] = "b" }, default);
+        await connectors.TryAdd(space, "sn-1", global::Cases.Functions.Connectors.ConnectorKind.ServiceNowItsm, "SN",
+            new JsonObject { ["apiUrl"] = "https://sn.example.com", ["usesTableApi"] = false }, new JsonObject { ["username"] = "a", ["password"] = "b" }, default);
         await app.Patch(space, caseId, new { connector = new { id = "jira-1", name = "Jira", type = ".jira", fields = new { issueType = "10006", priority = (string?)null, parent = (string?)null } } });
         await app.Patch(space, caseId, new { connector = new { id = "none", name = "none", type = ".none", fields = (object?)null } });
         await app.Patch(space, caseId, new { connector = new { id = "sn-1", name = "SN", type = ".servicenow", fields = new { urgency = "1", severity = "1", impact = "1", category = (string?)null, subcategory = (string?)null } } });

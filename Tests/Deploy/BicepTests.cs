@@ -53,11 +53,8 @@ public sealed class BicepTests
     [Fact]
     public async Task Build_compiles_offline_without_warnings_into_the_promised_template()
     {
-        var outFile = Path.Combine(Directory.CreateTempSubdirectory("cases-bicep-").FullName, "main.json");
-        var (exit, output) = await Bicep("build", MainBicep, "--no-restore", "--outfile", outFile);
+        var (exit, output, template) = await Compiled.Value;
         Assert.True(exit == 0 && output.Length == 0, $"bicep build ({exit}):\n{output}");
-        var template = JsonNode.Parse(File.ReadAllText(outFile))!;
-        Directory.Delete(Path.GetDirectoryName(outFile)!, recursive: true);
 
         // Every parameter is described; the parameters file sets only parameters that exist.
         var parameters = template["parameters"]!.AsObject();
@@ -79,7 +76,7 @@ public sealed class BicepTests
         Assert.True(Resource("Microsoft.Storage/storageAccounts/blobServices")["properties"]!["deleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
         // The queue and the container the app uses (names are variables in the compiled template).
         Assert.Single(resources, r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/queueServices/queues");
-        Assert.Equal(2, resources.Count(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/blobServices/containers"));
+        Assert.Equal(3, resources.Count(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/blobServices/containers")); // package, files, the host's (a loop)
         Assert.Equal("alert-status-updates", template["variables"]!["alertStatusQueueName"]!.GetValue<string>());
         Assert.Equal("case-files", template["variables"]!["caseFilesContainerName"]!.GetValue<string>());
 
@@ -98,9 +95,118 @@ public sealed class BicepTests
         Assert.DoesNotContain("AccountKey", template.ToJsonString());
         Assert.DoesNotContain("listKeys", template.ToJsonString());
 
-        // Role assignments only on resources of this deployment (the storage account, Application Insights).
+        // Connector secrets: a Key Vault with RBAC and purge protection; the app may only read its secrets; the settings point at it.
+        var vault = Resource("Microsoft.KeyVault/vaults")["properties"]!;
+        Assert.True(vault["enableRbacAuthorization"]!.GetValue<bool>());
+        Assert.True(vault["enablePurgeProtection"]!.GetValue<bool>());
+        Assert.Null(vault["accessPolicies"]);
+        Assert.Equal("4633458b-17de-408a-b874-0445c86b69e6", template["variables"]!["roles"]!["keyVaultSecretsUser"]!.GetValue<string>()); // Key Vault Secrets User
+        var secretsUser = Assert.Single(resources, r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments"
+            && r["properties"]!["roleDefinitionId"]!.GetValue<string>().Contains("keyVaultSecretsUser"));
+        Assert.Contains("Microsoft.KeyVault/vaults", secretsUser["scope"]!.GetValue<string>());
+        Assert.Equal("securestring", parameters["connectorSecretsKey"]!["type"]!.GetValue<string>());
+        foreach (var setting in new[] { "Cases__Secrets__KeyVaultUri", "Cases__Secrets__KeyName", "Cases__Secrets__ClientId", "Cases__Connectors__AllowedHosts" })
+            Assert.Contains(setting, settings);
+        Assert.Equal("", parameters["connectorAllowedHosts"]!["defaultValue"]!.GetValue<string>());
+        Assert.DoesNotContain(template["outputs"]!.AsObject(), o => o.Key.Contains("Key", StringComparison.Ordinal) && o.Key != "keyVaultName");
+
+        // Role assignments only on resources of this deployment (the storage account, Application Insights, the vault).
         foreach (var assignment in resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments"))
             Assert.NotNull(assignment["scope"]);
         Assert.NotNull(template["outputs"]!["functionAppName"]);
+    }
+
+    // ---- Secure by default (issue 20): one test per deployment item, over one compiled template.
+
+    /// <summary>main.bicep compiled once for every test of the class (a build takes seconds).</summary>
+    static readonly Lazy<Task<(int Exit, string Output, JsonNode Template)>> Compiled = new(async () =>
+    {
+        var outFile = Path.Combine(Directory.CreateTempSubdirectory("cases-bicep-").FullName, "main.json");
+        var (exit, output) = await Bicep("build", MainBicep, "--no-restore", "--outfile", outFile);
+        Assert.True(exit == 0, $"bicep build ({exit}):\n{output}");
+        var template = JsonNode.Parse(File.ReadAllText(outFile))!;
+        Directory.Delete(Path.GetDirectoryName(outFile)!, recursive: true);
+        return (exit, output, template);
+    });
+
+    static async Task<JsonNode> Template() => (await Compiled.Value).Template;
+
+    static async Task<List<JsonNode>> Resources(string type) =>
+        (await Template())["resources"]!.AsArray().Select(r => r!).Where(r => r["type"]!.GetValue<string>() == type).ToList();
+
+    [Fact]
+    public async Task Storage_is_behind_a_firewall_that_admits_only_the_app_subnet_and_listed_client_ranges()
+    {
+        var acls = (await Resources("Microsoft.Storage/storageAccounts")).Single()["properties"]!["networkAcls"]!;
+        Assert.Equal("Deny", acls["defaultAction"]!.GetValue<string>());
+        Assert.Equal("None", acls["bypass"]!.GetValue<string>());
+        Assert.Contains("Microsoft.Network/virtualNetworks/subnets", Assert.Single(acls["virtualNetworkRules"]!.AsArray())!["id"]!.GetValue<string>());
+        Assert.Contains("storageClientIpRanges", acls.ToJsonString()); // the signed-link clients, a parameter (empty by default)
+        var template = await Template();
+        Assert.Empty(template["parameters"]!["storageClientIpRanges"]!["defaultValue"]!.AsArray());
+
+        // The app reaches storage from that subnet: delegated to Flex Consumption, with a storage service endpoint.
+        var subnet = (await Resources("Microsoft.Network/virtualNetworks")).Single()["properties"]!["subnets"]![0]!["properties"]!;
+        Assert.Equal("Microsoft.App/environments", subnet["delegations"]![0]!["properties"]!["serviceName"]!.GetValue<string>());
+        Assert.Equal("Microsoft.Storage", subnet["serviceEndpoints"]![0]!["service"]!.GetValue<string>());
+        Assert.Contains("Microsoft.Network/virtualNetworks/subnets", (await Resources("Microsoft.Web/sites")).Single()["properties"]!["virtualNetworkSubnetId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Basic_auth_publishing_is_off_for_ftp_and_scm()
+    {
+        var policies = await Resources("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+        Assert.Equal(["ftp", "scm"], policies.Select(p => p["name"]!.GetValue<string>().Split('\'')[^2]).Order());
+        Assert.All(policies, p => Assert.False(p["properties"]!["allow"]!.GetValue<bool>()));
+        Assert.Equal("Disabled", (await Resources("Microsoft.Web/sites")).Single()["properties"]!["siteConfig"]!["ftpsState"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Diagnostic_settings_send_the_app_logs_and_storage_access_to_the_workspace()
+    {
+        var settings = await Resources("Microsoft.Insights/diagnosticSettings");
+        var scopes = settings.Select(d => d["scope"]!.GetValue<string>()).ToList();
+        foreach (var type in new[] { "Microsoft.Web/sites'", "blobServices'", "tableServices'", "queueServices'" })
+            Assert.Contains(scopes, s => s.Contains(type));
+        Assert.All(settings, d => Assert.Contains("Microsoft.OperationalInsights/workspaces", d["properties"]!["workspaceId"]!.GetValue<string>()));
+        Assert.Contains(settings, d => d["properties"]!.ToJsonString().Contains("FunctionAppLogs"));
+        Assert.Equal(3, settings.Count(d => d["properties"]!.ToJsonString().Contains("StorageWrite")));
+    }
+
+    [Fact]
+    public async Task Data_roles_are_scoped_to_the_containers_tables_and_queue_the_app_uses()
+    {
+        var assignments = await Resources("Microsoft.Authorization/roleAssignments");
+        string Role(JsonNode a) => a["properties"]!["roleDefinitionId"]!.GetValue<string>();
+        string Scope(JsonNode a) => a["scope"]!.GetValue<string>();
+        Assert.All(assignments.Where(a => Role(a).Contains("storageBlobDataOwner")), a => Assert.Contains("blobServices/containers'", Scope(a)));
+        Assert.All(assignments.Where(a => Role(a).Contains("storageTableDataContributor")), a => Assert.Contains("tableServices/tables'", Scope(a)));
+        Assert.All(assignments.Where(a => Role(a).Contains("storageQueueDataContributor")), a => Assert.Contains("queueServices/queues'", Scope(a)));
+        Assert.Equal(4, assignments.Where(a => Role(a).Contains("storageBlobDataOwner")).Sum(a => a["copy"]?["count"]?.ToString() is { } n ? 2 : 1));
+        // Only the delegator (signing download links) sits on the account itself.
+        var accountWide = assignments.Where(a => Scope(a).StartsWith("[resourceId('Microsoft.Storage/storageAccounts',")).ToList();
+        Assert.Contains("storageBlobDelegator", Role(Assert.Single(accountWide)));
+    }
+
+    [Fact]
+    public async Task App_Service_Authentication_is_declared_with_a_parameter_for_the_Entra_app_and_answers_401()
+    {
+        var auth = (await Resources("Microsoft.Web/sites/config")).Single(c => c["name"]!.GetValue<string>().Contains("authsettingsV2"))["properties"]!;
+        Assert.True(auth["platform"]!["enabled"]!.GetValue<bool>());
+        Assert.True(auth["globalValidation"]!["requireAuthentication"]!.GetValue<bool>());
+        Assert.Equal("Return401", auth["globalValidation"]!["unauthenticatedClientAction"]!.GetValue<string>());
+        Assert.Contains("parameters('authClientId')", auth["identityProviders"]!["azureActiveDirectory"]!["registration"]!["clientId"]!.GetValue<string>());
+        var template = await Template();
+        // The principal header is trusted exactly when the platform sets it.
+        Assert.Contains("authClientId", template["parameters"]!["trustClientPrincipal"]!["defaultValue"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_searchAfter_signing_key_is_a_secure_parameter_shared_by_every_instance()
+    {
+        var template = await Template();
+        Assert.Equal("securestring", template["parameters"]!["searchAfterTokenKey"]!["type"]!.GetValue<string>());
+        var settings = (await Resources("Microsoft.Web/sites")).Single()["properties"]!["siteConfig"]!["appSettings"]!.ToString();
+        Assert.Contains("'Cases__Find__TokenKey', 'value', parameters('searchAfterTokenKey')", settings);
     }
 }

@@ -91,6 +91,10 @@ public sealed class FunctionEntryPointTests(CasesAppFixture app) : IClassFixture
             ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
         })).Json();
 
+        await app.App.Services.GetRequiredService<global::Cases.Functions.Connectors.ConnectorStore>().TryAdd(space, "entry-connector",
+            global::Cases.Functions.Connectors.ConnectorKind.Jira, "Entry Jira", new JsonObject { ["apiUrl"] = "https://jira.example.com", ["projectKey"] = "ES" },
+            new JsonObject { ["email"] = "a@example.com", ["apiToken"] = "t" }, default);
+
         var catalog = Catalog();
         var checkedRoutes = 0;
         foreach (var entry in HttpEntries)
@@ -107,6 +111,9 @@ public sealed class FunctionEntryPointTests(CasesAppFixture app) : IClassFixture
                 ["configurationId"] = configuration["id"]!.GetValue<string>(),
                 ["alertId"] = "alert-entry-1",
                 ["number"] = "1",
+                // Connectors: one of the space's (its host is not allowed, so a push is refused), or for a delete one that does not exist.
+                ["id"] = entry.Verb == "DELETE" ? "missing-connector" : "entry-connector",
+                ["connectorId"] = "entry-connector",
             };
             var route = entry.Route;
             var used = values.Where(v => route.Contains("{" + v.Key + "}")).ToDictionary();

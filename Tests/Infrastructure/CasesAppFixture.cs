@@ -45,6 +45,8 @@ public class CasesAppFixture : IAsyncLifetime
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Cases:Numbering:RunInProcess"] = "false",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+                // A key of the test's own, so that no test writes the development key file.
+                ["Cases:Secrets:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             };
             foreach (var (key, value) in Settings) settings[key] = value;
             builder.Configuration.AddInMemoryCollection(settings);

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cases.Domain.Attachments;
+using Cases.Domain.Cases;
+using Cases.Domain.Errors;
+using Cases.Domain.UserActions;
+using Cases.Domain.Users;
+using Cases.Functions.Attachments;
+using Cases.Functions.Cases;
+using Cases.Functions.Connectors.Systems;
+using Cases.Functions.Hosting;
+using Cases.Functions.Outbound;
+using Cases.Functions.Settings;
+
+namespace Cases.Functions.Connectors;
+
+/// <summary>
+/// Pushes a case to a connector's system as Kibana does: the first push creates the incident, later ones update it;
+/// user comments added or edited since the last push are sent as incident comments. Then, in one transaction, the case
+/// gets <c>external_service</c> and a <c>pushed</c> user action (and is closed when its owner's settings say
+/// <c>close-by-pushing</c>). A failure anywhere leaves the case as it was, and the next push carries on from what the
+/// system already holds (see <see cref="PushRows"/>).
+/// </summary>
+public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushRows pushes, AttachmentStore attachments,
+    ConfigurationStore settings, AlertStatusSync alertSync, IHttpClientFactory clients, TimeProvider time, ILogger<CasePusher> logger)
+{
+    public async Task<CaseRecord> Push(string space, string caseId, string connectorId, CaseUser user, CancellationToken ct)
+    {
+        var stored = await CasesApi.Load(cases, space, caseId, ct);
+        var theCase = stored.Record.Case;
+        if (theCase.Status == CaseStatus.Closed)
+            throw CasesException.Conflict($"The {theCase.Title} case is closed. Pushing a closed case is not allowed.");
+        var connector = await connectors.Get(space, connectorId, ct) ?? throw CasesException.NotFound($"Saved object [action/{connectorId}] not found");
+        if (!connector.Kind.TakesCases(connector.Config))
+            throw CasesException.BadRequest($"The connector {connectorId} cannot be used by cases (its connectorType is alerts).");
+        if (connector.IsMissingSecrets)
+            throw CasesException.BadRequest($"The connector {connectorId} is missing its secrets; update it with PUT /api/actions/connector/{connectorId}.");
+        if (stored.ActionCount + 2 > CaseLimits.UserActionsPerCaseMax)
+            throw CasesException.BadRequest($"The case with case id {caseId} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
+
+        var call = new ExternalCall(clients.CreateClient(OutboundServices.ConnectorsClient), connector, connectors.Secrets(connector), logger);
+        var system = ExternalSystems.For(connector.Kind);
+        var pushed = Pushed(theCase, connectorId);
+        var state = await pushes.Get(space, caseId, connectorId, ct);
+
+        ExternalIncident incident;
+        if (state.Incident is { } existing)
+            incident = await system.Update(call, pushed, existing, ct);
+        else
+        {
+            incident = await system.Create(call, pushed, ct);
+            await pushes.IncidentCreated(space, caseId, connectorId, incident, ct);
+        }
+
+        var listedAt = time.Now();
+        var sent = state.SentComments.ToHashSet();
+        foreach (var comment in await CommentsToSend(space, caseId, state, ct))
+        {
+            await system.AddComment(call, pushed, incident, comment.Fields["comment"]?.GetValue<string>() ?? "", ct);
+            sent.Add(PushRows.CommentMark(comment));
+            await pushes.CommentsSent(space, caseId, connectorId, sent, ct);
+        }
+        return await Record(space, stored, connector, incident, user, listedAt, ct);
+    }
+
+    /// <summary>User comments created or edited since the last finished push, oldest first, minus those sent already.</summary>
+    async Task<List<Attachment>> CommentsToSend(string space, string caseId, PushState state, CancellationToken ct) =>
+        (await attachments.List(space, caseId, ct, AttachmentTypes.User))
+            .Select(a => a.Attachment)
+            .Where(a => state.LastPushedAt is not { } last || (a.UpdatedAt ?? a.CreatedAt) > last)
+            .Where(a => !state.SentComments.Contains(PushRows.CommentMark(a)))
+            .OrderBy(a => a.UpdatedAt ?? a.CreatedAt).ThenBy(a => a.Sequence)
+            .ToList();
+
+    /// <summary>Commits external_service, the pushed action and, on close-by-pushing, the closure; re-read on a race.</summary>
+    async Task<CaseRecord> Record(string space, StoredCase current, StoredConnector connector, ExternalIncident incident, CaseUser user,
+        DateTimeOffset listedAt, CancellationToken ct)
+    {
+        var now = time.Now();
+        var closes = (await settings.Get(space, current.Record.Case.Owner, ct))?.Configuration.ClosureType == "close-by-pushing";
+        // Closing a case that syncs alerts publishes their status: noted before the commit, so it cannot be lost.
+        var first = current.Record.Case;
+        var note = await alertSync.Expect(space, first.Id, closes && first.Status != CaseStatus.Closed && first.Settings.SyncAlerts, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = current.Record.Case;
+            var external = ExternalService(connector, incident, user, now);
+            var next = before with { ExternalService = external, UpdatedAt = now, UpdatedBy = user };
+            var actions = new List<UserAction>
+            {
+                new(NewId(), before.Id, "push_to_service", "pushed", new JsonObject { ["externalService"] = external.DeepClone() }, now, user, before.Owner),
+            };
+            if (closes && before.Status != CaseStatus.Closed)
+            {
+                next = CaseRules.WithStatus(next, CaseStatus.Closed, user, now);
+                actions.Add(new(NewId(), before.Id, "update", "status", new JsonObject { ["status"] = CaseStatus.Closed }, now, user, before.Owner));
+            }
+            var record = current.Record with { Case = next, Version = current.Record.Version + 1 };
+            if (await cases.TryUpdate(space, current, record, actions, ct, [PushRows.Finished(space, before.Id, connector.Id, incident, listedAt)]))
+            {
+                await alertSync.CaseChanged(space, before, next, note);
+                return record;
+            }
+            // Someone changed the case meanwhile: the incident is up to date already; record the push on the fresh row.
+            current = await cases.Get(space, before.Id, ct) ?? throw CasesException.NotFound($"Saved object [cases/{before.Id}] not found");
+            if (attempt == 5)
+                throw CasesException.Conflict($"These cases {before.Id} has been updated. Please refresh before saving additional updates.");
+        }
+    }
+
+    static JsonObject ExternalService(StoredConnector connector, ExternalIncident incident, CaseUser user, DateTimeOffset now) => new()
+    {
+        ["pushed_at"] = KibanaDateConverter.Text(now),
+        ["pushed_by"] = JsonSerializer.SerializeToNode(user, CasesJsonContext.Default.CaseUser),
+        ["connector_name"] = connector.Name,
+        ["external_id"] = incident.Id,
+        ["external_title"] = incident.Title,
+        ["external_url"] = incident.Url,
+        ["connector_id"] = connector.Id,
+    };
+
+    PushedCase Pushed(Case c, string connectorId) => new(c.Id, c.Title, c.Description, c.Tags, c.Severity, c.Status,
+        c.Connector.Id == connectorId ? c.Connector.Fields as JsonObject : null, time.Now());
+
+    static string NewId() => Guid.NewGuid().ToString();
+}

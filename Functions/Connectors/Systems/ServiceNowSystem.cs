@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using static Cases.Functions.Connectors.Systems.ExternalSystems;
+
+namespace Cases.Functions.Connectors.Systems;
+
+/// <summary>
+/// ServiceNow ITSM (<c>incident</c>) and SecOps (<c>sn_si_incident</c>) as Kibana's connectors use them: with
+/// <c>usesTableApi</c> the table API (<c>/api/now/v2/table/...</c>), otherwise the import set of Elastic's ServiceNow
+/// app (<c>/api/x_elas2_..._int/elastic_api/import_set_row</c>, fields prefixed <c>u_</c>, the incident named by
+/// <c>elastic_incident_id</c>), then a table read for the incident's number. Comments go to <c>comments</c> (ITSM) or
+/// <c>work_notes</c> (SecOps). Basic authentication.
+/// </summary>
+public sealed class ServiceNowSystem(bool sir) : IExternalSystem
+{
+    string Table => sir ? "sn_si_incident" : "incident";
+    string Scope => sir ? "x_elas2_sir_int" : "x_elas2_inc_int";
+    string CommentField => sir ? "work_notes" : "comments";
+
+    public async Task<ExternalIncident> Create(ExternalCall call, PushedCase c, CancellationToken ct)
+    {
+        Authenticate(call);
+        if (UsesTableApi(call))
+        {
+            var answer = await call.Send(HttpMethod.Post, TableUrl(call, null), Fields(c), "create incident", ct);
+            return Incident(call, answer, "create incident");
+        }
+        var sysId = await ImportSet(call, Fields(c), null, "create incident", ct);
+        return await Read(call, sysId, "create incident", ct);
+    }
+
+    public async Task<ExternalIncident> Update(ExternalCall call, PushedCase c, ExternalIncident incident, CancellationToken ct)
+    {
+        Authenticate(call);
+        if (UsesTableApi(call))
+        {
+            var answer = await call.Send(HttpMethod.Patch, TableUrl(call, incident.Id), Fields(c), "update incident", ct);
+            return Incident(call, answer, "update incident");
+        }
+        await ImportSet(call, Fields(c), incident.Id, "update incident", ct);
+        return await Read(call, incident.Id, "update incident", ct);
+    }
+
+    public async Task AddComment(ExternalCall call, PushedCase c, ExternalIncident incident, string comment, CancellationToken ct)
+    {
+        Authenticate(call);
+        var body = new JsonObject { [CommentField] = comment };
+        if (UsesTableApi(call)) await call.Send(HttpMethod.Patch, TableUrl(call, incident.Id), body, "create comment", ct);
+        else await ImportSet(call, body, incident.Id, "create comment", ct);
+    }
+
+    static bool UsesTableApi(ExternalCall call) => call.Config["usesTableApi"]?.GetValue<bool>() != false;
+
+    static void Authenticate(ExternalCall call) =>
+        call.Headers = h => h.Authorization = ExternalCall.Basic(call.Secret("username"), call.Secret("password"));
+
+    string TableUrl(ExternalCall call, string? sysId) =>
+        Join(call.Setting("apiUrl"), $"/api/now/v2/table/{Table}" + (sysId is null ? "" : "/" + Uri.EscapeDataString(sysId)));
+
+    JsonObject Fields(PushedCase c)
+    {
+        var fields = new JsonObject { ["short_description"] = c.Title, ["description"] = c.Description };
+        var keys = sir ? new[] { "category", "subcategory", "priority" } : ["urgency", "severity", "impact", "category", "subcategory"];
+        foreach (var key in keys)
+            if (c.Field(key) is { } value) fields[key] = value;
+        return fields;
+    }
+
+    /// <summary>Posts a row to the app's import set; its transform writes the incident. Returns the incident's sys_id.</summary>
+    async Task<string> ImportSet(ExternalCall call, JsonObject fields, string? sysId, string operation, CancellationToken ct)
+    {
+        var row = new JsonObject();
+        foreach (var (key, value) in fields) row["u_" + key] = value?.DeepClone();
+        if (sysId is not null) row["elastic_incident_id"] = sysId;
+        var answer = await call.Send(HttpMethod.Post, Join(call.Setting("apiUrl"), $"/api/{Scope}/elastic_api/import_set_row"), row, operation, ct);
+        if (TemplateRenderer.ValueAt(answer, "result.0.status")?.GetValue<string>() == "error")
+            throw new Domain.Errors.CasesException(424,
+                $"[Action][{call.Connector.Kind.Name}]: Unable to {operation} with connector \"{call.Connector.Name}\" (id {call.Connector.Id}): the import set refused the row: {TemplateRenderer.ValueAt(answer, "result.0.error_message")?.ToString() ?? "no reason given"}.");
+        return call.Required(answer, "result.0.sys_id", operation);
+    }
+
+    async Task<ExternalIncident> Read(ExternalCall call, string sysId, string operation, CancellationToken ct) =>
+        Incident(call, await call.Send(HttpMethod.Get, TableUrl(call, sysId), (string?)null, operation, ct), operation);
+
+    ExternalIncident Incident(ExternalCall call, JsonNode? answer, string operation)
+    {
+        var sysId = call.Required(answer, "result.sys_id", operation);
+        var number = call.Required(answer, "result.number", operation);
+        return new ExternalIncident(sysId, number, Join(call.Setting("apiUrl"), $"/nav_to.do?uri={Table}.do?sys_id={sysId}"));
+    }
+}
