@@ -11,3 +11,4 @@ if (what is "cases" or "all") await CasesBench.Run(Arg("--cases", 100_000), Arg(
 if (what is "attachments" or "all") await AttachmentsBench.Run();
 if (what is "numbering" or "all") await NumberingBench.Run(Arg("--cases", 50_000));
 if (what is "files" or "all") await FilesBench.Run(Arg("--repeats", 3));
+if (what is "export" or "all") await ExportBench.Run(Arg("--cases", 10_000));

@@ -9,6 +9,9 @@ namespace Cases.Functions.Cases;
 /// <summary>A case as read, with what is needed to write it back only if nobody changed it meanwhile.</summary>
 public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, bool Deleted = false, bool HasAttachments = false);
 
+/// <summary>A case brought in by an import, whose attachments and user actions are stored already.</summary>
+public sealed record ImportedCase(CaseRecord Record, int ActionCount, bool HasAttachments, bool IsNew);
+
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
 public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.FileStore files, Testing.TestHooks hooks)
 {
@@ -126,6 +129,60 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         await TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, CaseRows.ItemsPrefix(caseId)), ct);
         await hooks.At(Testing.HookPoints.PurgedItems, space, ct);
         await table.DeleteEntityAsync(space, CaseRows.CaseKey(caseId), ETag.All, ct);
+    }
+
+    /// <summary>
+    /// Writes imported cases, up to 100 per transaction. New ones are queued for a number first (as <see cref="Create"/>
+    /// does); every one is announced in the change log before it is written. The rows are merged, so a case that is
+    /// overwritten keeps its number and its file counter. Returns the ids that could not be written, with the reason.
+    /// </summary>
+    public async Task<Dictionary<string, string>> Import(string space, IReadOnlyList<ImportedCase> cases, CancellationToken ct)
+    {
+        var numbering = await tables.Numbering();
+        foreach (var chunk in cases.Where(c => c.IsNew).Chunk(100))
+            await numbering.SubmitTransactionAsync(chunk.Select(c =>
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, Numbering.PendingNumbers.Row(space, c.Record.Case))), ct);
+        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (c, token) => await changes.Note(space, c.Record.Case.Id, token));
+
+        var table = await tables.Cases();
+        var failed = new Dictionary<string, string>();
+        foreach (var chunk in cases.Chunk(100))
+        {
+            var rows = chunk.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertMerge, ImportedEntity(space, c))).ToList();
+            try
+            {
+                await table.SubmitTransactionAsync(rows, ct);
+            }
+            catch (TableTransactionFailedException)
+            {
+                // One bad row fails its whole batch: write them one by one to keep the good ones.
+                foreach (var c in chunk)
+                {
+                    try
+                    {
+                        await table.UpsertEntityAsync(ImportedEntity(space, c), TableUpdateMode.Merge, ct);
+                    }
+                    catch (RequestFailedException ex) when (ex.Status is >= 400 and < 500)
+                    {
+                        failed[c.Record.Case.Id] = ex.ErrorCode ?? ex.Message;
+                    }
+                }
+            }
+        }
+        foreach (var c in cases)
+            if (!failed.ContainsKey(c.Record.Case.Id)) changes.Saved(space, c.Record);
+        return failed;
+    }
+
+    static TableEntity ImportedEntity(string space, ImportedCase c)
+    {
+        var entity = CaseRows.ToEntity(space, c.Record, c.ActionCount);
+        entity["TotalComment"] = c.Record.TotalComment;
+        entity["TotalAlerts"] = c.Record.TotalAlerts;
+        entity["HasAttachments"] = c.HasAttachments;
+        entity["Deleted"] = false;
+        return entity;
     }
 
     /// <summary>The case that holds a number in a space, if any.</summary>

@@ -20,7 +20,8 @@ public static class FindApi
     public static void MapFindApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("cases");
-        cases.MapGet("/_find", Find).WithName("findCases").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/_find", Find).WithName("findCases").RequiresCases(CasePrivilege.Read)
+            .AddEndpointFilter(Transfer.CasesCsv.Filter); // CSV when asked for
         cases.MapGet("/tags", Tags).WithName("getCaseTags").RequiresCases(CasePrivilege.Read);
         cases.MapGet("/reporters", Reporters).WithName("getCaseReporters").RequiresCases(CasePrivilege.Read);
         cases.MapGet("/categories", Categories).WithName("getCaseCategories").RequiresCases(CasePrivilege.Read);

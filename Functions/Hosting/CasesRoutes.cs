@@ -10,6 +10,7 @@ using Cases.Functions.Numbering;
 using Cases.Functions.Profiles;
 using Cases.Functions.Settings;
 using Cases.Functions.Spaces;
+using Cases.Functions.Transfer;
 using Cases.Functions.UserActions;
 using Cases.Functions.Webhooks;
 
@@ -47,6 +48,7 @@ public static class CasesRoutes
             api.MapPushApi();
             api.MapPushStatusApi();
             api.MapWebhooksApi();
+            api.MapTransferApi();
         });
     }
 }

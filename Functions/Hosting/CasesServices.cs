@@ -6,6 +6,7 @@ using Cases.Functions.Identity;
 using Cases.Functions.Numbering;
 using Cases.Functions.Settings;
 using Cases.Functions.Storage;
+using Cases.Functions.Transfer;
 using Cases.Functions.UserActions;
 using Cases.Functions.Cases;
 using Cases.Functions.Connectors;
@@ -63,6 +64,7 @@ public static class CasesServices
         services.AddSingleton<Testing.TestHooks>(); // inert unless Cases:Testing:Hooks=true (tests only)
         services.AddNumbering(configuration);
         services.AddNotifications(configuration);
+        services.AddTransfer();
         services.AddOpenApi();
         services.AddCasesTelemetry(configuration);
         return services;
