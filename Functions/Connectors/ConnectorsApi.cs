@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
+using Cases.Functions.Access;
 using Cases.Functions.Cases;
 using Cases.Functions.Hosting;
 using Cases.Functions.Outbound;
@@ -16,13 +17,13 @@ public static class ConnectorsApi
     public static void MapConnectorsApi(this IEndpointRouteBuilder routes)
     {
         var actions = routes.MapGroup("/actions").WithTags("connectors");
-        actions.MapPost("/connector", (HttpContext http, ConnectorServices s, CancellationToken ct) => Create(null, http, s, ct)).WithName("createConnector");
-        actions.MapPost("/connector/{id}", (string id, HttpContext http, ConnectorServices s, CancellationToken ct) => Create(id, http, s, ct)).WithName("createConnectorId");
-        actions.MapGet("/connector/{id}", Get).WithName("getConnector");
-        actions.MapPut("/connector/{id}", Update).WithName("updateConnector");
-        actions.MapDelete("/connector/{id}", Delete).WithName("deleteConnector");
-        actions.MapGet("/connectors", List).WithName("getConnectors");
-        actions.MapGet("/connector_types", Types).WithName("getConnectorTypes");
+        actions.MapPost("/connector", (HttpContext http, ConnectorServices s, CancellationToken ct) => Create(null, http, s, ct)).WithName("createConnector").RequiresCases(CasePrivilege.Settings);
+        actions.MapPost("/connector/{id}", (string id, HttpContext http, ConnectorServices s, CancellationToken ct) => Create(id, http, s, ct)).WithName("createConnectorId").RequiresCases(CasePrivilege.Settings);
+        actions.MapGet("/connector/{id}", Get).WithName("getConnector").RequiresCases(CasePrivilege.Read);
+        actions.MapPut("/connector/{id}", Update).WithName("updateConnector").RequiresCases(CasePrivilege.Settings);
+        actions.MapDelete("/connector/{id}", Delete).WithName("deleteConnector").RequiresCases(CasePrivilege.Settings);
+        actions.MapGet("/connectors", List).WithName("getConnectors").RequiresCases(CasePrivilege.Read);
+        actions.MapGet("/connector_types", Types).WithName("getConnectorTypes").RequiresCases(CasePrivilege.Read);
     }
 
     static async Task<Ok<JsonObject>> Create(string? id, HttpContext http, ConnectorServices s, CancellationToken ct)

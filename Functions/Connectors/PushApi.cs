@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
 using Cases.Functions.Identity;
@@ -11,7 +12,7 @@ public static class PushApi
 {
     public static void MapPushApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/cases/{caseId}/connector/{connectorId}/_push", Push).WithTags("cases").WithName("pushCase");
+        routes.MapPost("/cases/{caseId}/connector/{connectorId}/_push", Push).WithTags("cases").WithName("pushCase").RequiresCases(CasePrivilege.Push);
     }
 
     static async Task<Ok<CaseResponse>> Push(string caseId, string connectorId, HttpContext http, CasePusher pusher, CallerIdentity identity,
@@ -19,6 +20,8 @@ public static class PushApi
     {
         // Kibana's body is an optional object with nothing in it: whatever is sent is ignored.
         var space = Space.Of(http);
+        var owner = (await CasesApi.Load(http.RequestServices.GetRequiredService<CaseStore>(), space, caseId, ct)).Record.Case.Owner;
+        CasesAccess.Of(http).Require(CasePrivilege.Push, "case", owner);
         var record = await pusher.Push(space, caseId, connectorId, identity.Of(http), ct);
         return TypedResults.Ok(await AttachmentsApi.WithComments(attachments, space, record, ct));
     }

@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using System.Text.Json.Nodes;
 using Cases.Domain.UserActions;
 using Cases.Functions.Cases;
@@ -20,13 +21,14 @@ public static class PushStatusApi
 
     public static void MapPushStatusApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/{caseId}/user_actions/_connectors", Get).WithTags("user actions").WithName("getCaseConnectorsPushStatus");
+        routes.MapGet("/cases/{caseId}/user_actions/_connectors", Get).WithTags("user actions").WithName("getCaseConnectorsPushStatus").RequiresCases(CasePrivilege.Read);
     }
 
     static async Task<Ok<JsonObject>> Get(string caseId, HttpContext http, CaseStore cases, UserActionStore actions, CancellationToken ct)
     {
         var space = Space.Of(http);
-        await CasesApi.Load(cases, space, caseId, ct);
+        var stored = await CasesApi.Load(cases, space, caseId, ct);
+        CasesAccess.Of(http).Require(CasePrivilege.Read, "case", stored.Record.Case.Owner);
         return TypedResults.Ok(Status(await actions.List(space, caseId, ct)));
     }
 

@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using Cases.Domain.Cases;
 using Cases.Domain.Errors;
 using Cases.Functions.Hosting;
@@ -39,16 +40,17 @@ public static class ProfilesApi
 
     public static void MapProfilesApi(this IEndpointRouteBuilder routes)
     {
-        Map(routes.MapGroup(""), "DefaultSpace");
-        Map(routes.MapGroup("/s/{spaceId}"), "");
+        // A caller is required here as on every space route (the access filter of the space groups).
+        Map(routes.MapGroup("").RequireCasesAccess(), "DefaultSpace");
+        Map(routes.MapGroup("/s/{spaceId}").RequireCasesAccess(), "");
     }
 
     static void Map(RouteGroupBuilder group, string nameSuffix)
     {
         group.MapPost("/internal/cases/_suggest_user_profiles", Suggest).WithTags("user profiles")
-            .WithName("suggestUserProfiles" + nameSuffix).Accepts<SuggestProfilesRequest>("application/json");
+            .WithName("suggestUserProfiles" + nameSuffix).RequiresCaller().Accepts<SuggestProfilesRequest>("application/json");
         group.MapPost("/internal/security/user_profile/_bulk_get", BulkGet).WithTags("user profiles")
-            .WithName("bulkGetUserProfiles" + nameSuffix).Accepts<BulkGetProfilesRequest>("application/json");
+            .WithName("bulkGetUserProfiles" + nameSuffix).RequiresCaller().Accepts<BulkGetProfilesRequest>("application/json");
     }
 
     static async Task<Ok<List<UserProfileResponse>>> Suggest(HttpContext http, ProfileStore store, CancellationToken ct)

@@ -24,7 +24,7 @@ public sealed partial class ExportStream(CaseStore cases, CaseItemRows items, IL
     static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     static readonly byte[] NewLine = "\n"u8.ToArray();
 
-    public async Task Write(Stream body, string space, ExportRequest request, IReadOnlyList<CaseRecord>? chosen, CancellationToken ct)
+    public async Task Write(Stream body, string space, ExportRequest request, IReadOnlyList<CaseRecord>? chosen, IReadOnlyList<string> owners, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         await using var buffered = new BufferedStream(body, 64 * 1024);
@@ -56,7 +56,7 @@ public sealed partial class ExportStream(CaseStore cases, CaseItemRows items, IL
             if (++exportedCases % LogEvery == 0) LogProgress(logger, space, exportedCases, objects, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
-        await foreach (var record in Source(space, chosen, ct))
+        await foreach (var record in Source(space, chosen, owners, ct))
         {
             window.Enqueue((record, items.Read(space, record.Case.Id, ct)));
             if (window.Count >= ReadAhead) await WriteHead();
@@ -69,8 +69,8 @@ public sealed partial class ExportStream(CaseStore cases, CaseItemRows items, IL
         LogDone(logger, space, exportedCases, objects, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    IAsyncEnumerable<CaseRecord> Source(string space, IReadOnlyList<CaseRecord>? chosen, CancellationToken ct) =>
-        chosen is null ? cases.List(space, [], [], ct) : chosen.ToAsyncEnumerable();
+    IAsyncEnumerable<CaseRecord> Source(string space, IReadOnlyList<CaseRecord>? chosen, IReadOnlyList<string> owners, CancellationToken ct) =>
+        chosen is null ? cases.List(space, [], owners, ct) : chosen.ToAsyncEnumerable();
 
     static void NoteConnectors(JsonObject so, SortedSet<string> connectors)
     {

@@ -11,7 +11,8 @@ using Cases.Functions.Cases;
 
 namespace Cases.Functions.Transfer;
 
-public sealed record ImportOptions(bool Overwrite, bool CreateNewCopies);
+/// <summary><paramref name="MayCreate"/>: whether the caller may create cases of an owner in this space (access control).</summary>
+public sealed record ImportOptions(bool Overwrite, bool CreateNewCopies, Func<string, bool> MayCreate);
 
 /// <summary>
 /// Imports a saved-objects NDJSON file in three reads of it, so that neither the file nor its objects are held in memory
@@ -73,7 +74,12 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, ILogg
             {
                 var entry = new CaseEntry(SavedObjectReader.Title(so!));
                 cases[id] = entry;
-                problem = Validate(() => { SavedObjectReader.Case(so!, id); SavedObjectReader.Observables(so!); });
+                problem = Validate(() =>
+                {
+                    var owner = SavedObjectReader.Case(so!, id).Case.Owner;
+                    if (!options.MayCreate(owner)) throw new CasesException(403, $"Unauthorized to create case with owners: \"{owner}\"");
+                    SavedObjectReader.Observables(so!);
+                });
                 entry.Problem = problem?["message"]?.GetValue<string>();
             }
             else if (problem is null)

@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
 using Cases.Domain.Errors;
@@ -36,8 +37,8 @@ public static class TransferApi
     public static void MapTransferApi(this IEndpointRouteBuilder routes)
     {
         var objects = routes.MapGroup("/saved_objects").WithTags("saved objects");
-        objects.MapPost("/_export", Export).WithName("exportSavedObjects");
-        objects.MapPost("/_import", Import).WithName("importSavedObjects").DisableAntiforgery();
+        objects.MapPost("/_export", Export).WithName("exportSavedObjects").RequiresCases(CasePrivilege.Read);
+        objects.MapPost("/_import", Import).WithName("importSavedObjects").RequiresCases(CasePrivilege.Create).DisableAntiforgery();
     }
 
     static async Task<EmptyHttpResult> Export(HttpContext http, CaseStore store, ExportStream export, Microsoft.Extensions.Options.IOptions<TransferOptions> options, CancellationToken ct)
@@ -53,10 +54,11 @@ public static class TransferApi
             if (missing.Length > 0)
                 throw CasesException.BadRequest($"Error fetching objects to export: {string.Join(", ", missing.Select(id => $"cases:{id}"))} not found.");
             chosen = found.Select(f => f!.Record).ToList();
+            CasesAccess.Of(http).Require(CasePrivilege.Read, "case", chosen.Select(c => c.Case.Owner).Distinct());
         }
         http.Response.ContentType = "application/ndjson";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"export.ndjson\"";
-        await export.Write(http.Response.Body, space, request, chosen, ct);
+        await export.Write(http.Response.Body, space, request, chosen, CasesAccess.Of(http).ReadableOwners, ct);
         return TypedResults.Empty;
     }
 
@@ -116,7 +118,8 @@ public static class TransferApi
         if (QueryValues.Single(http.Request.Query, "compatibilityMode") == "true")
             throw CasesException.BadRequest("compatibilityMode is not supported.");
         await using var file = await ImportUpload.Receive(http.Request, options.Value.ImportMaxBytes, ct);
-        return TypedResults.Ok(await job.Run(space, file, new ImportOptions(overwrite, copies), ct));
+        var access = CasesAccess.Of(http);
+        return TypedResults.Ok(await job.Run(space, file, new ImportOptions(overwrite, copies, owner => access.Can(owner, CasePrivilege.Create)), ct));
     }
 
     static bool Flag(HttpContext http, string name) => QueryValues.Single(http.Request.Query, name) switch

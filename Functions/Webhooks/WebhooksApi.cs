@@ -1,3 +1,4 @@
+using Cases.Functions.Access;
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
 using Cases.Functions.Hosting;
@@ -27,11 +28,11 @@ public static class WebhooksApi
     public static void MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
         var hooks = routes.MapGroup("/cases/webhooks").WithTags("webhooks");
-        hooks.MapPost("/", Create).WithName("createWebhook").Accepts<NewWebhook>("application/json");
-        hooks.MapGet("/", List).WithName("listWebhooks");
-        hooks.MapGet("/{webhookId}", Get).WithName("getWebhook");
-        hooks.MapDelete("/{webhookId}", Delete).WithName("deleteWebhook");
-        hooks.MapGet("/{webhookId}/deliveries", Deliveries).WithName("getWebhookDeliveries");
+        hooks.MapPost("/", Create).WithName("createWebhook").RequiresCases(CasePrivilege.Settings).Accepts<NewWebhook>("application/json");
+        hooks.MapGet("/", List).WithName("listWebhooks").RequiresCases(CasePrivilege.Settings);
+        hooks.MapGet("/{webhookId}", Get).WithName("getWebhook").RequiresCases(CasePrivilege.Settings);
+        hooks.MapDelete("/{webhookId}", Delete).WithName("deleteWebhook").RequiresCases(CasePrivilege.Settings);
+        hooks.MapGet("/{webhookId}/deliveries", Deliveries).WithName("getWebhookDeliveries").RequiresCases(CasePrivilege.Settings);
     }
 
     static async Task<Ok<WebhookResponse>> Create(HttpContext http, WebhookStore store, AllowedHosts allowedHosts, SecretProtector secrets,

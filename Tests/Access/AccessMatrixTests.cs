@@ -67,6 +67,10 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture app) : IClassFix
     static HttpRequestMessage Request(HttpMethod method, string space, string path, JsonNode? body = null) =>
         new(method, CasesAppFixture.Api(space, path)) { Content = body is null ? null : JsonContent.Create(body) };
 
+    /// <summary>Kibana's internal routes live beside <c>/api</c>, not under it: <c>/internal/...</c>, <c>/s/{spaceId}/internal/...</c>.</summary>
+    static Func<Fixture, Targets, bool, Task<HttpRequestMessage>> Internal(string path, JsonNode body) =>
+        (_, t, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, (t.Space == "default" ? "" : $"/s/{t.Space}") + path) { Content = JsonContent.Create(body.DeepClone()) });
+
     static Func<Fixture, Targets, bool, Task<HttpRequestMessage>> Fixed(HttpMethod method, Func<Targets, string> path, Func<Targets, JsonNode?>? body = null) =>
         (_, t, _) => Task.FromResult(Request(method, t.Space, path(t), body?.Invoke(t)));
 
@@ -226,6 +230,32 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture app) : IClassFix
                 new JsonObject { ["version"] = current["version"]!.GetValue<string>(), ["closure_type"] = fresh ? "close-by-pushing" : "close-by-user" });
         }, Lock: "configure"),
         new("GET /cases/configure/connectors/_find", Kind.Listing, [], HttpStatusCode.OK, Fixed(HttpMethod.Get, _ => "/cases/configure/connectors/_find")),
+        // Connectors (Kibana's Actions API): reading needs read on some owner; changing them needs case settings.
+        // The bodies are refused (400) or the connector is missing (404) where access allows: the cell shows the decision.
+        new("POST /actions/connector", Kind.OnCase, ["settings"], HttpStatusCode.BadRequest, Fixed(HttpMethod.Post, _ => "/actions/connector", _ => new JsonObject())),
+        new("POST /actions/connector/{id}", Kind.OnCase, ["settings"], HttpStatusCode.BadRequest, Fixed(HttpMethod.Post, _ => "/actions/connector/matrix-1", _ => new JsonObject())),
+        new("GET /actions/connector/{id}", Kind.Listing, [], HttpStatusCode.NotFound, Fixed(HttpMethod.Get, _ => "/actions/connector/matrix-missing")),
+        new("PUT /actions/connector/{id}", Kind.OnCase, ["settings"], HttpStatusCode.NotFound, Fixed(HttpMethod.Put, _ => "/actions/connector/matrix-missing", _ => new JsonObject { ["name"] = "x", ["config"] = new JsonObject() })),
+        new("DELETE /actions/connector/{id}", Kind.OnCase, ["settings"], HttpStatusCode.NotFound, Fixed(HttpMethod.Delete, _ => "/actions/connector/matrix-missing")),
+        new("GET /actions/connectors", Kind.Listing, [], HttpStatusCode.OK, Fixed(HttpMethod.Get, _ => "/actions/connectors")),
+        new("GET /actions/connector_types", Kind.Listing, [], HttpStatusCode.OK, Fixed(HttpMethod.Get, _ => "/actions/connector_types")),
+        new("POST /cases/{caseId}/connector/{connectorId}/_push", Kind.OnCase, ["push"], HttpStatusCode.NotFound, Fixed(HttpMethod.Post, t => $"/cases/{t.CaseId}/connector/matrix-missing/_push", _ => new JsonObject())),
+        new("GET /cases/{caseId}/user_actions", Kind.OnCase, ["read"], HttpStatusCode.OK, Fixed(HttpMethod.Get, t => $"/cases/{t.CaseId}/user_actions")),
+        new("GET /cases/{caseId}/user_actions/_connectors", Kind.OnCase, ["read"], HttpStatusCode.OK, Fixed(HttpMethod.Get, t => $"/cases/{t.CaseId}/user_actions/_connectors")),
+        // Webhooks (our extension) are part of a space's case settings.
+        new("POST /cases/webhooks", Kind.OnCase, ["settings"], HttpStatusCode.BadRequest, Fixed(HttpMethod.Post, _ => "/cases/webhooks", _ => new JsonObject())),
+        new("GET /cases/webhooks", Kind.OnCase, ["settings"], HttpStatusCode.OK, Fixed(HttpMethod.Get, _ => "/cases/webhooks")),
+        new("GET /cases/webhooks/{webhookId}", Kind.OnCase, ["settings"], HttpStatusCode.NotFound, Fixed(HttpMethod.Get, _ => $"/cases/webhooks/{Guid.Empty}")),
+        new("DELETE /cases/webhooks/{webhookId}", Kind.OnCase, ["settings"], HttpStatusCode.NotFound, Fixed(HttpMethod.Delete, _ => $"/cases/webhooks/{Guid.Empty}")),
+        new("GET /cases/webhooks/{webhookId}/deliveries", Kind.OnCase, ["settings"], HttpStatusCode.NotFound, Fixed(HttpMethod.Get, _ => $"/cases/webhooks/{Guid.Empty}/deliveries")),
+        // Export lists only readable owners' cases (the matrix checks no secret case leaks); import creates cases.
+        new("POST /saved_objects/_export", Kind.Listing, [], HttpStatusCode.OK, Fixed(HttpMethod.Post, _ => "/saved_objects/_export", _ => new JsonObject { ["type"] = new JsonArray("cases") })),
+        new("POST /saved_objects/_import", Kind.OnCase, ["create"], HttpStatusCode.BadRequest, Fixed(HttpMethod.Post, _ => "/saved_objects/_import", _ => new JsonObject())),
+        // User profiles for assignee pickers: any signed-in caller.
+        new("POST /internal/cases/_suggest_user_profiles", Kind.Caller, [], HttpStatusCode.OK, Internal("/internal/cases/_suggest_user_profiles", new JsonObject { ["name"] = "a", ["owners"] = new JsonArray("securitySolution") })),
+        new("POST /s/{spaceId}/internal/cases/_suggest_user_profiles", Kind.Caller, [], HttpStatusCode.OK, Internal("/internal/cases/_suggest_user_profiles", new JsonObject { ["name"] = "a", ["owners"] = new JsonArray("securitySolution") })),
+        new("POST /internal/security/user_profile/_bulk_get", Kind.Caller, [], HttpStatusCode.OK, Internal("/internal/security/user_profile/_bulk_get", new JsonObject { ["uids"] = new JsonArray("u_matrix") })),
+        new("POST /s/{spaceId}/internal/security/user_profile/_bulk_get", Kind.Caller, [], HttpStatusCode.OK, Internal("/internal/security/user_profile/_bulk_get", new JsonObject { ["uids"] = new JsonArray("u_matrix") })),
         new("POST /cases/{caseId}/files", Kind.OnCase, ["files"], HttpStatusCode.OK, (_, t, _) => Task.FromResult(Upload(t.Space, t.CaseId))),
         new("GET /cases/{caseId}/files", Kind.OnCase, ["read"], HttpStatusCode.OK, Fixed(HttpMethod.Get, t => $"/cases/{t.CaseId}/files")),
         new("DELETE /cases/{caseId}/files", Kind.OnCase, ["files", "delete"], HttpStatusCode.NoContent, async (app, t, fresh) =>
