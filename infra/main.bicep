@@ -104,7 +104,9 @@ var deploymentContainerName = 'app-package'
 var caseFilesContainerName = 'case-files'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
-var helperTableNames = ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs', 'connectors']
+var helperTableNames = ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs', 'connectors', 'profiles', 'webhooks', 'notifysent']
+// The notification queue (email and webhook deliveries, docs/notifications.md) and where failed messages are set aside.
+var notificationQueueNames = ['${toLower(tablePrefix)}case-notifications', '${toLower(tablePrefix)}case-notifications-poison']
 var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
 var keyVaultName = take('kv-${appName}${environmentName}${suffix}', 24)
 var secretsKeyName = 'cases-secrets-key'
@@ -264,6 +266,13 @@ resource alertStatusQueue 'Microsoft.Storage/storageAccounts/queueServices/queue
   name: alertStatusQueueName
 }
 
+resource notificationQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
+  for name in notificationQueueNames: {
+    parent: queueService
+    name: name
+  }
+]
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: storage
   name: 'default'
@@ -275,7 +284,7 @@ resource casesTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023
 }
 
 // The numbering queue, the find views' change log and their snapshots, alert syncs not yet sent, file blobs in flight,
-// connectors (README, "Storage layout").
+// connectors, user profiles, webhooks and the emails sent (docs/architecture.md, "Storage layout").
 resource helperTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
   for name in helperTableNames: {
     parent: tableService
@@ -606,6 +615,18 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalType: 'ServicePrincipal'
   }
 }
+
+resource notificationQueueContributors 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in notificationQueueNames: {
+    name: guid(storage.id, name, identity.id, roles.storageQueueDataContributor)
+    scope: notificationQueues[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
 
 resource casesTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(casesTable.id, identity.id, roles.storageTableDataContributor)

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Cases.Functions.Hosting;
+using Cases.Functions.Storage;
 using Cases.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cases.Tests.Deploy;
 
@@ -75,7 +78,7 @@ public sealed class BicepTests
         Assert.False(storage["allowBlobPublicAccess"]!.GetValue<bool>());
         Assert.True(Resource("Microsoft.Storage/storageAccounts/blobServices")["properties"]!["deleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
         // The queue and the container the app uses (names are variables in the compiled template).
-        Assert.Single(resources, r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/queueServices/queues");
+        Assert.Equal(2, resources.Count(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/queueServices/queues")); // alert status; notifications (a copy loop)
         Assert.Equal(3, resources.Count(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/blobServices/containers")); // package, files, the host's (a loop)
         Assert.Equal("alert-status-updates", template["variables"]!["alertStatusQueueName"]!.GetValue<string>());
         Assert.Equal("case-files", template["variables"]!["caseFilesContainerName"]!.GetValue<string>());
@@ -178,6 +181,23 @@ public sealed class BicepTests
         Assert.All(settings, d => Assert.Contains("Microsoft.OperationalInsights/workspaces", d["properties"]!["workspaceId"]!.GetValue<string>()));
         Assert.Contains(settings, d => d["properties"]!.ToJsonString().Contains("FunctionAppLogs"));
         Assert.Equal(3, settings.Count(d => d["properties"]!.ToJsonString().Contains("StorageWrite")));
+    }
+
+    [Fact]
+    public async Task Every_table_and_queue_the_app_uses_is_declared_so_the_app_gets_a_role_on_it()
+    {
+        var variables = (await Template())["variables"]!;
+        var declared = variables["helperTableNames"]!.AsArray().Select(n => n!.GetValue<string>()).Append("cases").ToHashSet();
+        await using var app = CasesApp.Build([]);
+        var used = app.Services.GetRequiredService<CasesTables>().TableNames.ToList();
+        Assert.True(used.Count >= 10, string.Join(", ", used));
+        Assert.All(used, name => Assert.Contains(name, declared));
+        // The queue names are format() expressions over the table prefix: {0}case-notifications, {0}case-notifications-poison.
+        var queues = variables["notificationQueueNames"]!.AsArray().Select(q => q!.GetValue<string>()).ToList();
+        Assert.Equal(2, queues.Count);
+        Assert.Contains("{0}case-notifications'", queues[0]);
+        Assert.Contains("{0}case-notifications-poison'", queues[1]);
+        Assert.Equal("alert-status-updates", variables["alertStatusQueueName"]!.GetValue<string>());
     }
 
     [Fact]
