@@ -44,7 +44,7 @@ public sealed record ConnectorKind(string Id, string Name, KeySpec[] Config, Key
     public static readonly ConnectorKind Resilient = new(".resilient", "IBM Resilient",
         [new("apiUrl", ValueKind.Url, true), new("orgId", ValueKind.String, true)],
         [new("apiKeyId", ValueKind.String, true), new("apiKeySecret", ValueKind.String, true)],
-        [new("issueTypes", ValueKind.StringList), new("severityCode", ValueKind.String)]);
+        [new("incidentTypes", ValueKind.StringList), new("severityCode", ValueKind.String)]);
 
     public static readonly ConnectorKind Swimlane = new(".swimlane", "Swimlane",
         [new("apiUrl", ValueKind.Url, true), new("appId", ValueKind.String, true),

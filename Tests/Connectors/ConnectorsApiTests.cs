@@ -146,9 +146,9 @@ public sealed class ConnectorsApiTests(ConnectorsFixture app) : IClassFixture<Co
         await (await Create(new JsonObject { ["id"] = "nope", ["name"] = "x", ["type"] = ".jira", ["fields"] = null })).Error(HttpStatusCode.BadRequest, "[connector.id]");
         await (await Create(new JsonObject { ["id"] = id, ["name"] = "x", ["type"] = ".servicenow", ["fields"] = null })).Error(HttpStatusCode.BadRequest, "is of type .jira, not .servicenow");
         await (await Create(new JsonObject { ["id"] = id, ["name"] = "x", ["type"] = ".jira", ["fields"] = new JsonObject { ["urgency"] = "1" } })).Error(HttpStatusCode.BadRequest, "invalid keys \"urgency\"");
-        await (await Create(new JsonObject { ["id"] = id, ["name"] = "x", ["type"] = ".jira", ["fields"] = new JsonObject { ["issueType"] = 5 } })).Error(HttpStatusCode.BadRequest, "connector.fields.issueType");
+        await (await Create(new JsonObject { ["id"] = id, ["name"] = "x", ["type"] = ".jira", ["fields"] = new JsonObject { ["issueType"] = 5, ["priority"] = null, ["parent"] = null } })).Error(HttpStatusCode.BadRequest, "connector.fields.issueType");
 
-        var created = await (await Create(new JsonObject { ["id"] = id, ["name"] = "My Jira", ["type"] = ".jira", ["fields"] = new JsonObject { ["issueType"] = "10006", ["priority"] = "High" } })).Json();
+        var created = await (await Create(new JsonObject { ["id"] = id, ["name"] = "My Jira", ["type"] = ".jira", ["fields"] = new JsonObject { ["issueType"] = "10006", ["priority"] = "High", ["parent"] = null } })).Json();
         Assert.Equal("10006", created["connector"]!["fields"]!["issueType"]!.GetValue<string>());
         Assert.Null(created["connector"]!["fields"]!["parent"]);
 

@@ -19,12 +19,12 @@ public sealed record SystemSpec(object Connector, string Type, JsonObject? Field
             r => r.Body?["u_comments"] is not null, id => "INC" + id[1..].PadLeft(7, '0'), Basic("sn-user", "sn-pass")),
         "servicenow-sir-table-api" => new(
             new { connector_type_id = ".servicenow-sir", name = "SIR", config = new { apiUrl = url, usesTableApi = true }, secrets = new { username = "sn-user", password = "sn-pass" } },
-            ".servicenow-sir", new JsonObject { ["category"] = "malware", ["priority"] = "1" },
+            ".servicenow-sir", new JsonObject { ["category"] = "malware", ["priority"] = "1", ["subcategory"] = null, ["destIp"] = null, ["sourceIp"] = null, ["malwareHash"] = null, ["malwareUrl"] = null },
             "/api/now/v2/table/sn_si_incident", "PATCH", @"/api/now/v2/table/sn_si_incident/\w+",
             r => r.Body?["work_notes"] is not null, id => "SIR" + id[1..].PadLeft(7, '0'), Basic("sn-user", "sn-pass")),
         "resilient" => new(
             new { connector_type_id = ".resilient", name = "IBM", config = new { apiUrl = url, orgId = "201" }, secrets = new { apiKeyId = "key-id", apiKeySecret = "key-secret" } },
-            ".resilient", new JsonObject { ["issueTypes"] = new JsonArray("21"), ["severityCode"] = "4" },
+            ".resilient", new JsonObject { ["incidentTypes"] = new JsonArray("21"), ["severityCode"] = "4" },
             "/rest/orgs/201/incidents", "PATCH", @"/rest/orgs/201/incidents/\w+",
             r => r.Path.EndsWith("/comments"), id => id, Basic("key-id", "key-secret")),
         "swimlane" => new(

@@ -71,6 +71,14 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         var id = created["id"]!.GetValue<string>();
 
         // Every Table Storage path the app uses runs here from the ReadyToRun build: point read, transactions, queries, deletes.
+        // Alerts on a syncing case go through the alert-sync outbox table and the queue.
+        var alerts = new JsonObject
+        {
+            ["type"] = "alert", ["owner"] = "securitySolution", ["alertId"] = "a1", ["index"] = ".alerts-security.alerts-default",
+            ["rule"] = new JsonObject { ["id"] = "r1", ["name"] = "Brute force" },
+        };
+        await (await http.PostAsJsonAsync($"/api/cases/{id}/comments", alerts)).Json();
+
         var read = await (await http.GetAsync($"/api/cases/{id}")).Json();
         Assert.Equal("Suspicious login on web-01", read["title"]!.GetValue<string>());
         var patched = await (await http.PatchAsJsonAsync("/api/cases", new JsonObject
@@ -82,14 +90,6 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         Assert.Equal(id, found["cases"]![0]!["id"]!.GetValue<string>());
         var actions = await (await http.GetAsync($"/api/cases/{id}/user_actions/_find")).Json();
         Assert.Equal(2, actions["total"]!.GetValue<int>());
-
-        // Alerts on a syncing case go through the alert-sync outbox table and the queue.
-        var alerts = new JsonObject
-        {
-            ["type"] = "alert", ["owner"] = "securitySolution", ["alertId"] = "a1", ["index"] = ".alerts-security.alerts-default",
-            ["rule"] = new JsonObject { ["id"] = "r1", ["name"] = "Brute force" },
-        };
-        await (await http.PostAsJsonAsync($"/api/cases/{id}/comments", alerts)).Json();
 
         // Files: streamed upload with the three hashes, and a streamed download.
         var upload = new ByteArrayContent("evidence"u8.ToArray());

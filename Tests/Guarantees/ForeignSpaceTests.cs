@@ -24,7 +24,13 @@ namespace Cases.Tests.Guarantees;
 /// were. A route added later is covered without touching this test; one it cannot call meaningfully (a write whose
 /// body it does not know answering 400) fails it until a body is added to <see cref="Bodies"/>.
 /// </summary>
-public sealed partial class ForeignSpaceTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
+/// <summary>The app with loopback hosts allowed, so this space can hold a connector and a webhook of its own.</summary>
+public sealed class ForeignSpaceFixture : CasesAppFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Cases:Connectors:AllowedHosts", "127.0.0.1")];
+}
+
+public sealed partial class ForeignSpaceTests(ForeignSpaceFixture app) : IClassFixture<ForeignSpaceFixture>
 {
     /// <summary>Only in this space's content, never in a request: a response that holds it leaks.</summary>
     readonly string marker = "mark" + Guid.NewGuid().ToString("N")[..12];
@@ -57,6 +63,11 @@ public sealed partial class ForeignSpaceTests(CasesAppFixture app) : IClassFixtu
         ids["hash"] = file["hash"]!["sha256"]!.GetValue<string>();
         await ActivatorUtilities.CreateInstance<CaseNumberer>(app.App.Services).Run(default);
         ids["number"] = (await app.Get(mine, $"/cases/{c.Id()}"))["incremental_id"]!.GetValue<long>().ToString();
+        var connector = await (await app.Http.PostAsJsonAsync(CasesAppFixture.Api(mine, "/actions/connector"), Connector("Jira " + marker))).Json();
+        ids["connectorId"] = ids["id"] = connector["id"]!.GetValue<string>();
+        var webhook = await (await app.Http.PostAsJsonAsync(CasesAppFixture.Api(mine, "/cases/webhooks"),
+            new { url = "http://127.0.0.1:9/" + marker, secret = "s3cret-" + marker, events = "*" })).Json();
+        ids["webhookId"] = webhook["id"]!.GetValue<string>();
     }
 
     /// <summary>Query strings per "METHOD route", naming this space's objects.</summary>
@@ -73,9 +84,24 @@ public sealed partial class ForeignSpaceTests(CasesAppFixture app) : IClassFixtu
         ["GET api/cases/{caseId}/attachments/_search"] = $"?search={marker}",
     };
 
+    static object Connector(string name) => new
+    {
+        connector_type_id = ".jira", name,
+        config = new { apiUrl = "http://127.0.0.1:9", projectKey = "ES" },
+        secrets = new { email = "analyst@example.com", apiToken = "token" },
+    };
+
     /// <summary>Request bodies per "METHOD route" that would be valid in this space; without one a write sends {}.</summary>
     Dictionary<string, HttpContent> Bodies => new()
     {
+        ["POST api/actions/connector"] = JsonContent.Create(Connector("foreign")),
+        ["POST api/actions/connector/{id}"] = JsonContent.Create(Connector("foreign")),
+        ["PUT api/actions/connector/{id}"] = JsonContent.Create(new { name = "hijacked", config = new { apiUrl = "http://127.0.0.1:9", projectKey = "ES" }, secrets = new { email = "a@example.com", apiToken = "t" } }),
+        ["POST api/cases/webhooks"] = JsonContent.Create(new { url = "http://127.0.0.1:9/foreign", secret = "foreign-secret-0123456789", events = "*" }),
+        ["POST internal/cases/_suggest_user_profiles"] = JsonContent.Create(new { name = "a" }),
+        ["POST internal/security/user_profile/_bulk_get"] = JsonContent.Create(new { uids = new[] { "u_nobody" } }),
+        ["POST api/saved_objects/_export"] = JsonContent.Create(new { type = new[] { "cases" } }),
+        ["POST api/saved_objects/_import"] = new MultipartFormDataContent { { new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue("application/ndjson") } }, "file", "empty.ndjson" } },
         ["POST api/cases"] = JsonContent.Create(TestCases.NewCaseBody()),
         ["PATCH api/cases"] = JsonContent.Create(new { cases = new[] { new { id = ids["caseId"], version = ids["caseVersion"], title = "hijacked" } } }),
         ["POST api/cases/_bulk_get"] = JsonContent.Create(new { ids = new[] { ids["caseId"] } }),
@@ -151,7 +177,10 @@ public sealed partial class ForeignSpaceTests(CasesAppFixture app) : IClassFixtu
     async Task Check(string foreign, string route, string method, List<string> failures)
     {
         var key = $"{method} {route}";
-        var path = Parameter().Replace(route, m => ids.TryGetValue(m.Groups[1].Value, out var id) ? Uri.EscapeDataString(id) : throw new InvalidOperationException($"No id for {{{m.Groups[1].Value}}} in {key}"));
+        // Creating a connector with a chosen id names a new object of the foreign space: a fresh id, so later requests
+        // of the same space do not meet it.
+        var fresh = key == "POST api/actions/connector/{id}" ? new Dictionary<string, string>(ids) { ["id"] = "new-" + Guid.NewGuid().ToString("N")[..8] } : ids;
+        var path = Parameter().Replace(route, m => fresh.TryGetValue(m.Groups[1].Value, out var id) ? Uri.EscapeDataString(id) : throw new InvalidOperationException($"No id for {{{m.Groups[1].Value}}} in {key}"));
         path = (foreign == "default" ? "/" : $"/s/{foreign}/") + path + Queries.GetValueOrDefault(key, "");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PATCH" or "PUT") request.Content = Bodies.GetValueOrDefault(key) ?? JsonContent.Create(new { });
@@ -159,7 +188,8 @@ public sealed partial class ForeignSpaceTests(CasesAppFixture app) : IClassFixtu
         var text = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;
         // An alert id is not an object of a space: asked for by it, another space answers with its own (no) cases.
-        var namesMyObject = Parameter().Matches(route).Any(m => m.Groups[1].Value != "alertId") || key is "PATCH api/cases" or "DELETE api/cases";
+        var namesMyObject = (Parameter().Matches(route).Any(m => m.Groups[1].Value != "alertId") || key is "PATCH api/cases" or "DELETE api/cases")
+            && key != "POST api/actions/connector/{id}"; // connector ids are per space: this creates one in the foreign space
         if (text.Contains(marker, StringComparison.Ordinal))
             failures.Add($"{key} from {foreign}: {status} shows this space's content: {text[..Math.Min(300, text.Length)]}");
         else if (namesMyObject && status != 404)

@@ -107,6 +107,7 @@ public sealed class EmailTests(NotificationsFixture app) : IClassFixture<Notific
         environment["AzureWebJobsStorage"] = Azurite.ConnectionString;
         environment["Cases__Identity__TrustClientPrincipal"] = "true";
         environment["Cases__Numbering__RunInProcess"] = "false";
+        environment["Cases__Access__AdminRole"] = "Cases.Admin"; // the role the fixture's principals carry
         var port = AppProcess.FreePort(); // while the SMTP server holds its own port, so this cannot be it
         await app.Smtp.Stop();
         try

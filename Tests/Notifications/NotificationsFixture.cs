@@ -59,6 +59,7 @@ public class NotificationsFixture : CasesAppFixture, IAsyncLifetime
         {
             new JsonObject { ["typ"] = "oid", ["val"] = uid },
             new JsonObject { ["typ"] = "preferred_username", ["val"] = username },
+            new JsonObject { ["typ"] = "roles", ["val"] = "Cases.Admin" }, // the fixture's admin role (CasesAppFixture)
         };
         if (fullName is not null) claims.Add(new JsonObject { ["typ"] = "name", ["val"] = fullName });
         if (email is not null) claims.Add(new JsonObject { ["typ"] = "email", ["val"] = email });

@@ -18,7 +18,7 @@ public sealed class ResilientSystem : IExternalSystem
             ["description"] = new JsonObject { ["format"] = "html", ["content"] = c.Description },
             ["discovered_date"] = c.Now.ToUnixTimeMilliseconds(),
         };
-        if (c.Fields?["issueTypes"] is JsonArray types)
+        if (c.Fields?["incidentTypes"] is JsonArray types)
             body["incident_type_ids"] = new JsonArray(types.Select(t => (JsonNode?)new JsonObject { ["id"] = ToNumber(t) }).ToArray());
         if (c.Field("severityCode") is { } severity) body["severity_code"] = new JsonObject { ["id"] = ToNumber(JsonValue.Create(severity)) };
         var answer = await call.Send(HttpMethod.Post, Incidents(call, "?text_content_output_format=objects_convert"), body, "create incident", ct);
