@@ -89,7 +89,7 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         var found = await (await http.GetAsync("/api/cases/_find?tags=nothing&tags=phishing&status=closed")).Json();
         Assert.Equal(id, found["cases"]![0]!["id"]!.GetValue<string>());
         var actions = await (await http.GetAsync($"/api/cases/{id}/user_actions/_find")).Json();
-        Assert.Equal(2, actions["total"]!.GetValue<int>());
+        Assert.Equal(3, actions["total"]!.GetValue<int>()); // create, the alert, the status
 
         // Files: streamed upload with the three hashes, and a streamed download.
         var upload = new ByteArrayContent("evidence"u8.ToArray());
