@@ -36,7 +36,8 @@ public sealed class SecretProtector
             var name = section["KeyName"] is { Length: > 0 } n ? n : "cases-secrets-key";
             var clientId = section["ClientId"] is { Length: > 0 } c ? c : config["AzureWebJobsStorage:clientId"];
             // Read on first use, not at start-up, so a cold start that protects nothing does not wait for Key Vault.
-            key = new(() => FromKeyVault(vaultUri, name, clientId));
+            // Not cached when it fails (Key Vault unreachable, secret not set yet): the next use tries again.
+            key = new(() => FromKeyVault(vaultUri, name, clientId), LazyThreadSafetyMode.PublicationOnly);
         }
         else if (!string.IsNullOrEmpty(config["WEBSITE_INSTANCE_ID"]))
         {
@@ -54,13 +55,34 @@ public sealed class SecretProtector
     public static string DefaultLocalKeyFile =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "Cases", "secrets.key");
 
+    /// <summary>
+    /// The key; when it cannot be had (none configured in Azure, Key Vault unreachable or the secret not set yet) the
+    /// request gets a 503 naming what to set, not a 500: an operator's step is missing, nothing the caller did.
+    /// </summary>
+    byte[] Key
+    {
+        get
+        {
+            try
+            {
+                return key.Value;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or Azure.RequestFailedException or AuthenticationFailedException)
+            {
+                throw new global::Cases.Domain.Errors.CasesException(503, ex is InvalidOperationException
+                    ? "Connector secrets cannot be protected: " + ex.Message
+                    : "Connector secrets cannot be protected: the key could not be read from Key Vault (Cases__Secrets__KeyVaultUri, Cases__Secrets__KeyName; see docs/connectors.md).");
+            }
+        }
+    }
+
     public string Protect(string plaintext)
     {
         var plain = Encoding.UTF8.GetBytes(plaintext);
         var output = new byte[NonceBytes + TagBytes + plain.Length];
         var nonce = output.AsSpan(0, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key.Value, TagBytes);
+        using var aes = new AesGcm(Key, TagBytes);
         aes.Encrypt(nonce, plain, output.AsSpan(NonceBytes + TagBytes), output.AsSpan(NonceBytes, TagBytes));
         return Prefix + Convert.ToBase64String(output);
     }
@@ -72,7 +94,7 @@ public sealed class SecretProtector
         var input = Convert.FromBase64String(protectedValue[Prefix.Length..]);
         if (input.Length < NonceBytes + TagBytes) throw new CryptographicException("Protected value is truncated.");
         var plain = new byte[input.Length - NonceBytes - TagBytes];
-        using var aes = new AesGcm(key.Value, TagBytes);
+        using var aes = new AesGcm(Key, TagBytes);
         aes.Decrypt(input.AsSpan(0, NonceBytes), input.AsSpan(NonceBytes + TagBytes), input.AsSpan(NonceBytes, TagBytes), plain);
         return Encoding.UTF8.GetString(plain);
     }

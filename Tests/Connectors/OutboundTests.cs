@@ -94,6 +94,9 @@ public sealed class OutboundTests
         Assert.Contains("32 bytes", Assert.Throws<InvalidOperationException>(() => Protector(("Cases:Secrets:Key", Convert.ToBase64String(new byte[16])))).Message);
         Assert.Contains("https", Assert.Throws<InvalidOperationException>(() => Protector(("Cases:Secrets:KeyVaultUri", "http://vault"))).Message);
         var inAzure = Protector(("WEBSITE_INSTANCE_ID", "abc"));
-        Assert.Contains("Cases__Secrets__KeyVaultUri", Assert.Throws<InvalidOperationException>(() => inAzure.Protect("x")).Message);
+        // A request meeting it is answered 503 naming the settings (an operator's step is missing), never 500.
+        var refused = Assert.Throws<global::Cases.Domain.Errors.CasesException>(() => inAzure.Protect("x"));
+        Assert.Equal(503, refused.StatusCode);
+        Assert.Contains("Cases__Secrets__KeyVaultUri", refused.Message);
     }
 }

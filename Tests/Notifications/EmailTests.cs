@@ -6,6 +6,8 @@ using static Cases.Tests.Notifications.NotificationsFixture;
 
 namespace Cases.Tests.Notifications;
 
+// Alone: the restart test frees the SMTP server's port for a moment, and a test running beside it could take it.
+[Collection(nameof(Hardening.AloneCollection))]
 public sealed class EmailTests(NotificationsFixture app) : IClassFixture<NotificationsFixture>
 {
     static object NewCase(string title, params User[] assignees) => new
