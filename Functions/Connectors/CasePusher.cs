@@ -24,10 +24,12 @@ namespace Cases.Functions.Connectors;
 public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushRows pushes, AttachmentStore attachments,
     ConfigurationStore settings, AlertStatusSync alertSync, IHttpClientFactory clients, TimeProvider time, ILogger<CasePusher> logger)
 {
-    public async Task<CaseRecord> Push(string space, string caseId, string connectorId, CaseUser user, CancellationToken ct)
+    /// <summary><paramref name="authorize"/> checks the caller may push cases of the owner, before anything else happens.</summary>
+    public async Task<CaseRecord> Push(string space, string caseId, string connectorId, CaseUser user, Action<string> authorize, CancellationToken ct)
     {
         var stored = await CasesApi.Load(cases, space, caseId, ct);
         var theCase = stored.Record.Case;
+        authorize(theCase.Owner);
         if (theCase.Status == CaseStatus.Closed)
             throw CasesException.Conflict($"The {theCase.Title} case is closed. Pushing a closed case is not allowed.");
         var connector = await connectors.Get(space, connectorId, ct) ?? throw CasesException.NotFound($"Saved object [action/{connectorId}] not found");

@@ -20,9 +20,8 @@ public static class PushApi
     {
         // Kibana's body is an optional object with nothing in it: whatever is sent is ignored.
         var space = Space.Of(http);
-        var owner = (await CasesApi.Load(http.RequestServices.GetRequiredService<CaseStore>(), space, caseId, ct)).Record.Case.Owner;
-        CasesAccess.Of(http).Require(CasePrivilege.Push, "case", owner);
-        var record = await pusher.Push(space, caseId, connectorId, identity.Of(http), ct);
+        var access = CasesAccess.Of(http);
+        var record = await pusher.Push(space, caseId, connectorId, identity.Of(http), owner => access.Require(CasePrivilege.Push, "case", owner), ct);
         return TypedResults.Ok(await AttachmentsApi.WithComments(attachments, space, record, ct));
     }
 }
