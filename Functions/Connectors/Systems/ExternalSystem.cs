@@ -19,13 +19,14 @@ public interface IExternalSystem
     Task AddComment(ExternalCall call, PushedCase c, ExternalIncident incident, string comment, CancellationToken ct);
 }
 
-public static class ExternalSystems
+/// <summary>Each connector type's system; holds what outlives a push (ServiceNow's OAuth tokens).</summary>
+public sealed class ExternalSystems(ServiceNowOAuth serviceNowOAuth)
 {
-    public static IExternalSystem For(ConnectorKind kind) => kind.Id switch
+    public IExternalSystem For(ConnectorKind kind) => kind.Id switch
     {
         ".jira" => new JiraSystem(),
-        ".servicenow" => new ServiceNowSystem(sir: false),
-        ".servicenow-sir" => new ServiceNowSystem(sir: true),
+        ".servicenow" => new ServiceNowSystem(sir: false, serviceNowOAuth),
+        ".servicenow-sir" => new ServiceNowSystem(sir: true, serviceNowOAuth),
         ".resilient" => new ResilientSystem(),
         ".swimlane" => new SwimlaneSystem(),
         ".thehive" => new TheHiveSystem(),

@@ -8,17 +8,25 @@ namespace Cases.Functions.Connectors.Systems;
 /// <c>usesTableApi</c> the table API (<c>/api/now/v2/table/...</c>), otherwise the import set of Elastic's ServiceNow
 /// app (<c>/api/x_elas2_..._int/elastic_api/import_set_row</c>, fields prefixed <c>u_</c>, the incident named by
 /// <c>elastic_incident_id</c>), then a table read for the incident's number. Comments go to <c>comments</c> (ITSM) or
-/// <c>work_notes</c> (SecOps). Basic authentication.
+/// <c>work_notes</c> (SecOps). Basic authentication, or with <c>isOAuth</c> a bearer token (see <see cref="ServiceNowOAuth"/>).
 /// </summary>
-public sealed class ServiceNowSystem(bool sir) : IExternalSystem
+public sealed class ServiceNowSystem(bool sir, ServiceNowOAuth oauth) : IExternalSystem
 {
     string Table => sir ? "sn_si_incident" : "incident";
     string Scope => sir ? "x_elas2_sir_int" : "x_elas2_inc_int";
     string CommentField => sir ? "work_notes" : "comments";
 
-    public async Task<ExternalIncident> Create(ExternalCall call, PushedCase c, CancellationToken ct)
+    public Task<ExternalIncident> Create(ExternalCall call, PushedCase c, CancellationToken ct) =>
+        Authenticated(call, () => CreateIncident(call, c, ct), ct);
+
+    public Task<ExternalIncident> Update(ExternalCall call, PushedCase c, ExternalIncident incident, CancellationToken ct) =>
+        Authenticated(call, () => UpdateIncident(call, c, incident, ct), ct);
+
+    public Task AddComment(ExternalCall call, PushedCase c, ExternalIncident incident, string comment, CancellationToken ct) =>
+        Authenticated(call, async () => { await SendComment(call, incident, comment, ct); return true; }, ct);
+
+    async Task<ExternalIncident> CreateIncident(ExternalCall call, PushedCase c, CancellationToken ct)
     {
-        Authenticate(call);
         if (UsesTableApi(call))
         {
             var answer = await call.Send(HttpMethod.Post, TableUrl(call, null), Fields(c), "create incident", ct);
@@ -28,9 +36,8 @@ public sealed class ServiceNowSystem(bool sir) : IExternalSystem
         return await Read(call, sysId, "create incident", ct);
     }
 
-    public async Task<ExternalIncident> Update(ExternalCall call, PushedCase c, ExternalIncident incident, CancellationToken ct)
+    async Task<ExternalIncident> UpdateIncident(ExternalCall call, PushedCase c, ExternalIncident incident, CancellationToken ct)
     {
-        Authenticate(call);
         if (UsesTableApi(call))
         {
             var answer = await call.Send(HttpMethod.Patch, TableUrl(call, incident.Id), Fields(c), "update incident", ct);
@@ -40,9 +47,8 @@ public sealed class ServiceNowSystem(bool sir) : IExternalSystem
         return await Read(call, incident.Id, "update incident", ct);
     }
 
-    public async Task AddComment(ExternalCall call, PushedCase c, ExternalIncident incident, string comment, CancellationToken ct)
+    async Task SendComment(ExternalCall call, ExternalIncident incident, string comment, CancellationToken ct)
     {
-        Authenticate(call);
         var body = new JsonObject { [CommentField] = comment };
         if (UsesTableApi(call)) await call.Send(HttpMethod.Patch, TableUrl(call, incident.Id), body, "create comment", ct);
         else await ImportSet(call, body, incident.Id, "create comment", ct);
@@ -50,8 +56,26 @@ public sealed class ServiceNowSystem(bool sir) : IExternalSystem
 
     static bool UsesTableApi(ExternalCall call) => call.Config["usesTableApi"]?.GetValue<bool>() != false;
 
-    static void Authenticate(ExternalCall call) =>
-        call.Headers = h => h.Authorization = ExternalCall.Basic(call.Secret("username"), call.Secret("password"));
+    /// <summary>Sends with basic authentication or an OAuth bearer token; a 4xx answer drops the token (Kibana does too).</summary>
+    async Task<T> Authenticated<T>(ExternalCall call, Func<Task<T>> send, CancellationToken ct)
+    {
+        if (!ServiceNowOAuth.IsOAuth(call))
+        {
+            call.Headers = h => h.Authorization = ExternalCall.Basic(call.Secret("username"), call.Secret("password"));
+            return await send();
+        }
+        var bearer = await oauth.Authorization(call, ct);
+        call.Headers = h => h.TryAddWithoutValidation("Authorization", bearer);
+        try
+        {
+            return await send();
+        }
+        catch (Domain.Errors.CasesException ex) when (ex.StatusCode == 424)
+        {
+            oauth.Forget(call);
+            throw;
+        }
+    }
 
     string TableUrl(ExternalCall call, string? sysId) =>
         Join(call.Setting("apiUrl"), $"/api/now/v2/table/{Table}" + (sysId is null ? "" : "/" + Uri.EscapeDataString(sysId)));
