@@ -46,6 +46,8 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
         var call = new ExternalCall(clients.CreateClient(OutboundServices.ConnectorsClient), connector, connectors.Secrets(connector), logger);
         var system = systems.For(connector.Kind);
         var pushed = Pushed(theCase, connectorId);
+        if (connector.Kind == ConnectorKind.ServiceNowSir)
+            pushed = pushed with { AlertEcs = (await attachments.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertEcs).ToList() };
         var state = await pushes.Get(space, caseId, connectorId, ct);
 
         ExternalIncident incident;
@@ -69,6 +71,7 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
             sent.Add(mark);
             await pushes.CommentsSent(space, caseId, connectorId, sent, ct);
         }
+        await system.Finish(call, pushed, incident, ct);
         return await Record(space, stored, connector, incident, user, listedAt, ct);
     }
 

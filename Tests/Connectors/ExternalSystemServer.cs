@@ -125,6 +125,11 @@ public sealed partial class ExternalSystemServer : IAsyncDisposable
             }, statusCode: 201);
         }
 
+        if ((m = Match(p, @"/api/x_elas2_sir_int/elastic_api/incident/(\w+)/observables/bulk")).Success && r.Method == "POST")
+            return records.ContainsKey(m.Groups[1].Value) && r.Body is JsonArray observables
+                ? Results.Json(new JsonObject { ["result"] = new JsonArray(observables.Select(o => (JsonNode?)new JsonObject { ["value"] = o?["value"]?.DeepClone(), ["observable_sys_id"] = NewId() }).ToArray()) })
+                : Answer(HttpStatusCode.BadRequest);
+
         // IBM Resilient
         if ((m = Match(p, @"/rest/orgs/(\w+)/incidents")).Success && r.Method == "POST")
         {
