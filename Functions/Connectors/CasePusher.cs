@@ -17,7 +17,7 @@ namespace Cases.Functions.Connectors;
 
 /// <summary>
 /// Pushes a case to a connector's system as Kibana does: the first push creates the incident, later ones update it;
-/// user comments added or edited since the last push are sent as incident comments, followed, when alerts were attached
+/// user comments added or edited since the last push are sent as incident comments (with Kibana's "Added by" line), followed, when alerts were attached
 /// since then, by Kibana's summary comment "Elastic Alerts attached to the case: N". Then, in one transaction, the case
 /// gets <c>external_service</c> and a <c>pushed</c> user action (and is closed when its owner's settings say
 /// <c>close-by-pushing</c>). A failure anywhere leaves the case as it was, and the next push carries on from what the
@@ -45,7 +45,7 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
 
         var call = new ExternalCall(clients.CreateClient(OutboundServices.ConnectorsClient), connector, connectors.Secrets(connector), logger);
         var system = systems.For(connector.Kind);
-        var pushed = Pushed(theCase, connectorId);
+        var pushed = Pushed(space, theCase, connectorId);
         if (connector.Kind == ConnectorKind.ServiceNowSir)
             pushed = pushed with { AlertEcs = (await attachments.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertEcs).ToList() };
         var state = await pushes.Get(space, caseId, connectorId, ct);
@@ -62,7 +62,7 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
         var listedAt = time.Now();
         var sent = state.SentComments.ToHashSet();
         var comments = (await CommentsToSend(space, caseId, state, ct))
-            .Select(c => (Mark: PushRows.CommentMark(c), Text: c.Fields["comment"]?.GetValue<string>() ?? ""))
+            .Select(c => (Mark: PushRows.CommentMark(c), Text: $"{c.Fields["comment"]?.GetValue<string>()}\n\n{AddedBy(c.UpdatedBy, c.CreatedBy)}"))
             .ToList();
         if (await AlertsSummary(space, theCase, state, ct) is { } summary && !sent.Contains(summary.Mark)) comments.Add(summary);
         foreach (var (mark, text) in comments)
@@ -148,8 +148,25 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
         ["connector_id"] = connector.Id,
     };
 
-    PushedCase Pushed(Case c, string connectorId) => new(c.Id, c.Title, c.Description, c.Tags, c.Severity, c.Status,
-        c.Connector.Id == connectorId ? c.Connector.Fields as JsonObject : null, time.Now());
+    /// <summary>
+    /// The case as pushed. The description gets Kibana's lines (cases <c>utils.ts</c>,
+    /// <c>addKibanaInformationToDescription</c>): who added it and, with <c>Cases:PublicBaseUrl</c>, the case's link.
+    /// </summary>
+    PushedCase Pushed(string space, Case c, string connectorId)
+    {
+        var description = $"{c.Description}\n\n{AddedBy(c.UpdatedBy, c.CreatedBy)}";
+        if (links.ForCase(space, c.Owner, c.Id) is { } url) description += $"\nFor more details, view this case in Kibana.\nCase URL: {url}";
+        return new(c.Id, c.Title, description, c.Tags, c.Severity, c.Status,
+            c.Connector.Id == connectorId ? c.Connector.Fields as JsonObject : null, time.Now());
+    }
+
+    /// <summary>Kibana's "Added by {user}." (cases <c>getEntity</c>): the last editor, else the author; full name, else user name.</summary>
+    static string AddedBy(CaseUser? updatedBy, CaseUser createdBy)
+    {
+        var user = updatedBy ?? createdBy;
+        var name = !string.IsNullOrEmpty(user.FullName) ? user.FullName : !string.IsNullOrEmpty(user.Username) ? user.Username : "Unknown";
+        return $"Added by {name}.";
+    }
 
     static string NewId() => Guid.NewGuid().ToString();
 }

@@ -33,7 +33,7 @@ public sealed class AlertsSummaryTests(ConnectorsFixture app) : IClassFixture<Co
         List<string> Comments() => jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Select(r => r.Body!["body"]!.GetValue<string>()).ToList();
 
         await (await Push(space, caseId, connector)).Json();
-        Assert.Equal(["Blocked the source IP.", Summary(space, caseId, 3)], Comments());
+        Assert.Equal(["Blocked the source IP.\n\nAdded by local-tester.", Summary(space, caseId, 3)], Comments());
 
         // Nothing attached since: no summary again.
         app.Clock.Advance(TimeSpan.FromMinutes(1));
