@@ -92,6 +92,25 @@ public sealed class ServiceNowOAuthTests(ConnectorsFixture app) : IClassFixture<
     }
 
     [Fact]
+    public async Task SecOps_through_the_Elastic_apps_import_set_sends_the_bearer_token_on_every_call()
+    {
+        var space = CasesAppFixture.NewSpace();
+        await using var sn = await ExternalSystemServer.Start();
+        sn.OAuth = Instance();
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Connector(sn.Base, EncryptedPem, type: ".servicenow-sir")))!.AsObject();
+        body["config"]!["usesTableApi"] = false;
+        var connector = (await (await app.Http.PostAsJsonAsync(CasesAppFixture.Api(space, "/actions/connector"), body)).Json())["id"]!.GetValue<string>();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        await app.AttachOk(space, caseId, UserComment("Contained."));
+
+        var pushed = await (await Push(space, caseId, connector)).Json();
+        Assert.StartsWith("SIR", pushed["external_service"]!["external_title"]!.GetValue<string>());
+        var token = Assert.Single(sn.OAuth.IssuedTokens);
+        Assert.Equal(2, sn.Where("POST", "/api/x_elas2_sir_int/elastic_api/import_set_row").Count());
+        Assert.All(sn.Requests.Where(r => r.Path != "/oauth_token.do"), r => Assert.Equal("Bearer " + token, r.Authorization));
+    }
+
+    [Fact]
     public async Task A_refused_token_fails_that_push_and_the_next_push_gets_a_new_token_without_a_second_incident()
     {
         var space = CasesAppFixture.NewSpace();
