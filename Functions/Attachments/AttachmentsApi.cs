@@ -220,7 +220,7 @@ public static partial class AttachmentsApi
                     throw CasesException.NotFound($"No comments found for {caseId}.");
                 first = false;
                 var batch = new List<StoredAttachment>();
-                var operations = 1; // the case row
+                var operations = 2; // the case row and its change note
                 foreach (var a in all)
                 {
                     var cost = 2 + a.Attachment.AlertIds.Count + (a.Attachment.Indexed ? 1 : 0);
