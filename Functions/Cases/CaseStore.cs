@@ -13,7 +13,7 @@ public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, b
 public sealed record ImportedCase(CaseRecord Record, int ActionCount, bool HasAttachments, bool IsNew);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
-public sealed class CaseStore(CasesTables tables, ChangeLog changes, Files.FileStore files, Testing.TestHooks hooks)
+public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.TestHooks hooks)
 {
     /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
     public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
@@ -50,7 +50,7 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Files.FileS
     public async Task QueueForNumber(string space, string caseId, DateTimeOffset createdAt, CancellationToken ct)
     {
         var numbering = await tables.Numbering(ct);
-        await numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, caseId, createdAt), TableUpdateMode.Replace, ct);
+        await numbering.UpsertEntityAsync(PendingNumbers.Row(space, caseId, createdAt), TableUpdateMode.Replace, ct);
     }
 
     /// <summary>
@@ -83,22 +83,17 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Files.FileS
     }
 
     /// <summary>
-    /// Deletes a case in two steps that survive a crash between them: first the case is marked deleted together with
-    /// the delete_case record (from then on it is gone for every reader), then everything it owns is removed.
+    /// The first step of a delete (see Deletion/CaseDeletion.cs): marks the case deleted together with its delete_case
+    /// record and change note; from then on it is gone for every reader. A change meanwhile (an edit, a counter, a
+    /// number) does not stop it: the mark is applied over the current row.
     /// </summary>
-    public async Task Delete(string space, StoredCase current, UserAction deleted, CancellationToken ct)
+    public async Task MarkDeleted(string space, StoredCase current, UserAction deleted, CancellationToken ct)
     {
         var table = await tables.Cases(ct);
-        if (current.Deleted)
-        {
-            // A deletion that was cut off: its record is already written, only the purge is left.
-            await Purge(table, space, current.Record.Case.Id, ct);
-            return;
-        }
         var caseId = current.Record.Case.Id;
         var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { ["Deleted"] = true };
         var note = changes.Note(space, caseId);
-        for (var attempt = 1; !current.Deleted; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
@@ -112,23 +107,18 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Files.FileS
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 10)
             {
-                // Changed meanwhile (an edit, a counter, a number): the delete still wins, over the current row.
                 current = await Get(space, caseId, ct, includeDeleted: true) ?? throw new InvalidOperationException($"Case {caseId} vanished while being deleted.");
+                if (current.Deleted) break; // marked meanwhile by another delete
             }
         }
         changes.Removed(space, caseId, note);
         await hooks.At(Testing.HookPoints.DeleteMarked, space, ct);
-        await Purge(table, space, caseId, ct);
     }
 
-    async Task Purge(TableClient table, string space, string caseId, CancellationToken ct)
+    /// <summary>The last step of a delete: the number's lookup row, everything under the case's prefix, the case row.</summary>
+    public async Task PurgeRows(string space, string caseId, CancellationToken ct)
     {
-        // Index rows live outside the case's prefix and are found through its attachments, so they go first.
-        await Attachments.AlertIndex.Purge(table, space, caseId, ct);
-        await hooks.At(Testing.HookPoints.PurgedAlertIndex, space, ct);
-        // Blobs and file index rows likewise, while the case's file rows still list them.
-        await files.PurgeCase(space, caseId, ct);
-        await hooks.At(Testing.HookPoints.PurgedFiles, space, ct);
+        var table = await tables.Cases(ct);
         // The number's lookup row goes first, while the case row still tells which number it had.
         var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
         if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)
@@ -149,7 +139,7 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Files.FileS
         var numbering = await tables.Numbering();
         foreach (var chunk in cases.Where(c => c.IsNew).Chunk(100))
             await numbering.SubmitTransactionAsync(chunk.Select(c =>
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, Numbering.PendingNumbers.Row(space, c.Record.Case.Id, c.Record.Case.CreatedAt))), ct);
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, PendingNumbers.Row(space, c.Record.Case.Id, c.Record.Case.CreatedAt))), ct);
 
         var table = await tables.Cases();
         var failed = new Dictionary<string, string>();

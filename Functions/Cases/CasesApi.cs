@@ -133,7 +133,7 @@ public static class CasesApi
         }
     }
 
-    static async Task<NoContent> Delete(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CaseEvents events, CancellationToken ct)
+    static async Task<NoContent> Delete(HttpContext http, CaseStore store, Deletion.CaseDeletion deletion, CallerIdentity identity, TimeProvider time, CaseEvents events, CancellationToken ct)
     {
         var space = Space.Of(http);
         var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
@@ -148,7 +148,7 @@ public static class CasesApi
         {
             var c = current.Record.Case;
             var deleted = new UserAction(NewId(), c.Id, "delete", "delete_case", [], now, user, c.Owner);
-            await store.Delete(space, current, deleted, ct);
+            await deletion.Delete(space, current, deleted, ct);
             await events.CaseDeleted(space, current.Record, user, now);
         }
         return TypedResults.NoContent();

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 
-namespace Cases.Functions.Numbering;
+namespace Cases.Functions.Cases;
 
 /// <summary>
 /// The queue of cases waiting for a number: one row per case in the <c>numbering</c> table, partition = space,
