@@ -38,6 +38,7 @@ public static class CasesServices
         services.AddSingleton<DownloadLinks>();
         services.AddSingleton<PendingBlobs>();
         services.AddSingleton<FileStore>();
+        services.AddSingleton<FileUpload>();
         services.AddSingleton<CaseStore>();
         services.AddSingleton<Deletion.CaseDeletion>();
         services.AddOptions<FindOptions>().BindConfiguration(FindOptions.Section)
