@@ -24,7 +24,8 @@ public sealed class NotificationOptions
     /// <summary>How long the standalone reader waits when the queue is empty.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Whether this process drains the queue (standalone); off where a queue trigger does it.</summary>
+    /// <summary>Whether this process drains the queue: by default standalone yes, in the isolated worker no (its queue
+    /// trigger does; see <see cref="NotificationServices.AddNotificationReader"/>).</summary>
     public bool RunInProcess { get; set; } = true;
 
     public string QueueName(string tablePrefix) => Queue.Length > 0 ? Queue : tablePrefix.ToLowerInvariant() + "case-notifications";
