@@ -28,6 +28,14 @@ public sealed class NotificationOptions
     /// trigger does; see <see cref="NotificationServices.AddNotificationReader"/>).</summary>
     public bool RunInProcess { get; set; } = true;
 
+    /// <summary>Finished deliveries kept per webhook (older ones are deleted after each delivery run); pending ones are
+    /// always kept. At least the 50 that <c>GET .../deliveries</c> shows, unless set lower.</summary>
+    public int KeepDeliveries { get; set; } = Webhooks.WebhooksApi.DeliveriesShown;
+
+    /// <summary>How long the record that an email was sent (which stops a retried message sending it twice) is kept;
+    /// the timer's run deletes older ones. Must outlive every retry of a message: MaxAttempts × (MaxRetryDelay + Lease).</summary>
+    public TimeSpan SentEmailRetention { get; set; } = TimeSpan.FromDays(1);
+
     public string QueueName(string tablePrefix) => Queue.Length > 0 ? Queue : tablePrefix.ToLowerInvariant() + "case-notifications";
 
     /// <summary>The delay before attempt <paramref name="attempt"/> + 1, after <paramref name="attempt"/> failed ones, in whole
@@ -41,7 +49,8 @@ public sealed class NotificationOptions
     }
 
     public bool IsValid() => FirstRetry >= TimeSpan.FromSeconds(1) && MaxRetryDelay >= FirstRetry && MaxRetryDelay <= TimeSpan.FromDays(7)
-        && MaxAttempts is >= 1 and <= 100 && PollInterval > TimeSpan.Zero && Lease >= TimeSpan.FromSeconds(1) && Lease <= TimeSpan.FromDays(7) && (Queue.Length == 0 || Attachments.AlertSyncOptions.IsValidQueueName(Queue));
+        && MaxAttempts is >= 1 and <= 100 && PollInterval > TimeSpan.Zero && Lease >= TimeSpan.FromSeconds(1) && Lease <= TimeSpan.FromDays(7) && (Queue.Length == 0 || Attachments.AlertSyncOptions.IsValidQueueName(Queue))
+        && KeepDeliveries is >= 1 and <= 1000 && SentEmailRetention > (MaxRetryDelay + Lease) * MaxAttempts && SentEmailRetention <= TimeSpan.FromDays(365);
 
-    public const string Rule = "Cases:Notifications: FirstRetry at least 1 s (queues count visibility in whole seconds), MaxRetryDelay between FirstRetry and 7 days, MaxAttempts 1-100, PollInterval > 0, Lease 1 s to 7 days, Queue a queue name (3-63 of a-z 0-9 '-').";
+    public const string Rule = "Cases:Notifications: FirstRetry at least 1 s (queues count visibility in whole seconds), MaxRetryDelay between FirstRetry and 7 days, MaxAttempts 1-100, PollInterval > 0, Lease 1 s to 7 days, Queue a queue name (3-63 of a-z 0-9 '-'), KeepDeliveries 1-1000, SentEmailRetention longer than MaxAttempts × (MaxRetryDelay + Lease) and at most 365 days.";
 }

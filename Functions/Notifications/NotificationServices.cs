@@ -22,6 +22,7 @@ public static partial class NotificationServices
         services.AddSingleton<SmtpSender>();
         services.AddSingleton<NotificationProcessor>();
         services.AddSingleton<NotificationRetries>();
+        services.AddSingleton<NotificationUpkeep>();
         services.AddHostedService<EmailSetupLog>();
         services.ConfigureHttpJsonOptions(o =>
         {

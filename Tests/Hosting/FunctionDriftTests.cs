@@ -112,5 +112,7 @@ public sealed class FunctionDriftTests
         var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoFiles.Root, "Functions", "local.settings.sample.json")))!["Values"]!;
         Assert.Equal("dotnet-isolated", settings["FUNCTIONS_WORKER_RUNTIME"]!.GetValue<string>());
         Assert.Equal("0 */10 * * * *", settings["NUMBERING_SCHEDULE"]!.GetValue<string>());
+        // DrainNotifications' %Cases:Notifications:Queue%: the default name for the sample's empty table prefix.
+        Assert.Equal("case-notifications", settings["Cases__Notifications__Queue"]!.GetValue<string>());
     }
 }
