@@ -1,4 +1,5 @@
 using Cases.Functions.Notifications;
+using Cases.Functions.Upkeep;
 using Cases.Functions.Access;
 using Cases.Functions.Numbering;
 using OpenTelemetry.Trace;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Cases.Functions.Notifications;
 
 /// <summary>
-/// Part of the timer's run (<see cref="Numbering.TimerRun"/>): deletes the records of sent emails (<c>notifysent</c>)
+/// Part of the timer's run (<c>Upkeep/TimerRun</c>): deletes the records of sent emails (<c>notifysent</c>)
 /// older than <see cref="NotificationOptions.SentEmailRetention"/>. They only stop a retried message from sending its
 /// email twice, and no message is retried for that long. (Webhook histories are pruned as they are delivered.)
 /// </summary>

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using Cases.Functions.Numbering;
+using Cases.Functions.Upkeep;
 using Cases.Functions.Storage;
 using Cases.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
