@@ -139,9 +139,9 @@ public sealed class BicepTests
         return (exit, output, template);
     });
 
-    static async Task<JsonNode> Template() => (await Compiled.Value).Template;
+    internal static async Task<JsonNode> Template() => (await Compiled.Value).Template;
 
-    static async Task<List<JsonNode>> Resources(string type) =>
+    internal static async Task<List<JsonNode>> Resources(string type) =>
         (await Template())["resources"]!.AsArray().Select(r => r!).Where(r => r["type"]!.GetValue<string>() == type).ToList();
 
     [Fact]
