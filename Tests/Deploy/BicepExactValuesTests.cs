@@ -86,6 +86,9 @@ public sealed class BicepExactValuesTests
             ["NUMBERING_SCHEDULE"] = "parameters('numberingSchedule')",
             ["AzureFunctionsWebHost__hostid"] = "take(variables('functionAppName'), 32)",
             ["Cases__Access__AdminRole"] = "parameters('accessAdminRole')",
+            // Under the host the queue trigger drains the notification queue, not the in-process reader.
+            ["Cases__Notifications__Queue"] = "variables('notificationQueueNames')[0]",
+            ["Cases__Notifications__RunInProcess"] = "'false'",
         };
         Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), Settings(settings).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Contains("variables('localUserSettings')", settings);
