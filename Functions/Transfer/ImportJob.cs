@@ -14,8 +14,11 @@ using Cases.Functions.Outbound;
 
 namespace Cases.Functions.Transfer;
 
-/// <summary><paramref name="MayCreate"/>: whether the caller may create cases of an owner in this space (access control).</summary>
-public sealed record ImportOptions(bool Overwrite, bool CreateNewCopies, Func<string, bool> MayCreate);
+/// <summary>
+/// <paramref name="MayCreate"/>: whether the caller may create cases of an owner in this space (access control);
+/// <paramref name="MayManageConnectors"/>: whether the caller may create connectors here (the cases settings privilege).
+/// </summary>
+public sealed record ImportOptions(bool Overwrite, bool CreateNewCopies, Func<string, bool> MayCreate, bool MayManageConnectors = true);
 
 /// <summary>
 /// Imports a saved-objects NDJSON file in three reads of it, so that neither the file nor its objects are held in memory
@@ -32,8 +35,11 @@ public sealed record ImportOptions(bool Overwrite, bool CreateNewCopies, Func<st
 /// </summary>
 public sealed partial class ImportJob(CaseStore store, CaseItemRows items, ConnectorStore connectorStore, AllowedHosts allowedHosts, ILogger<ImportJob> logger)
 {
-    /// <summary>Transactions in flight at once: Table Storage takes them in parallel, and this bounds the memory they hold.</summary>
-    const int Concurrency = 8;
+    /// <summary>
+    /// Transactions in flight at once: they overlap network and storage time, while one partition (the space) serves
+    /// them one after another anyway, so more would only queue (and a queued transaction counts against its timeout).
+    /// </summary>
+    const int Concurrency = 4;
     const int BatchRows = 100;
 
     sealed class CaseEntry(string? title)
@@ -121,6 +127,8 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, Conne
                 ImportedConnector? connector = null;
                 problem = Validate(() =>
                 {
+                    if (!options.MayManageConnectors)
+                        throw new CasesException(403, "Unauthorized to import connectors: creating a connector needs the cases settings privilege in this space.");
                     connector = ImportedConnector.Read(so!);
                     if (connector is not null) ConnectorsApi.CheckHosts(connector.Kind, connector.Config, allowedHosts);
                 });
@@ -412,11 +420,11 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, Conne
         }
         catch (CasesException ex)
         {
-            return Unknown(ex.Message);
+            return Unknown(ex.Message, ex.StatusCode);
         }
     }
 
-    static JsonObject Unknown(string message) => new() { ["type"] = "unknown", ["message"] = message, ["statusCode"] = 400 };
+    static JsonObject Unknown(string message, int statusCode = 400) => new() { ["type"] = "unknown", ["message"] = message, ["statusCode"] = statusCode };
 
     static JsonObject MissingCase(string? caseId) => new()
     {

@@ -25,7 +25,11 @@ public sealed class ConnectorsFixture : CasesAppFixture
         new("Cases:Secrets:Key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
         new("Logging:LogLevel:Default", "Trace"),
         new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Trace"),
+        // May work on cases everywhere, but not change settings or connectors (imports of connectors are refused).
+        new($"Cases:Access:Roles:{CreatorRole}:0", "*/securitySolution:all-settings"),
     ];
+
+    public const string CreatorRole = "Cases.Creator";
 
     protected override void Configure(WebApplicationBuilder builder)
     {

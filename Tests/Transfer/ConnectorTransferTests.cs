@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Cases.Tests.Access;
 using Cases.Tests.Attachments;
 using Cases.Tests.Connectors;
 using Cases.Tests.Infrastructure;
@@ -155,5 +156,26 @@ public sealed class ConnectorTransferTests(ConnectorsFixture app) : IClassFixtur
         Assert.Contains(connector, warning["message"]!.GetValue<string>());
         await (await Push(target, b, connector)).Error(HttpStatusCode.NotFound, connector);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync(CasesAppFixture.Api(target, "/actions/connector/slack-1"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_caller_who_may_create_cases_but_not_connectors_imports_the_cases_and_not_the_connector()
+    {
+        await using var jira = await ExternalSystemServer.Start();
+        var (connector, a, b) = await Seed(jira);
+        var lines = await ExportDeep(a, b);
+        var target = CasesAppFixture.NewSpace();
+        var form = new MultipartFormDataContent { { new StringContent(TransferClient.Ndjson(lines)), "file", "export.ndjson" } };
+        var request = new HttpRequestMessage(HttpMethod.Post, CasesAppFixture.Api(target, "/saved_objects/_import")) { Content = form }
+            .As(Principals.Of("creator@contoso.com", ConnectorsFixture.CreatorRole));
+        var result = (await (await app.Http.SendAsync(request)).Json()).AsObject();
+
+        Assert.True(result["errors"]!.AsArray().Count == 1, result.ToJsonString());
+        var error = result["errors"]![0]!;
+        Assert.Equal(("action", connector), (error["type"]!.GetValue<string>(), error["id"]!.GetValue<string>()));
+        Assert.Equal(403, error["error"]!["statusCode"]!.GetValue<int>());
+        Assert.Contains("settings privilege", error["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(lines.Count - 2, result["successCount"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync(CasesAppFixture.Api(target, $"/actions/connector/{connector}"))).StatusCode);
     }
 }
