@@ -252,8 +252,8 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, Conne
     {
         var observables = group.Where(i => i.Observables.Count > 0)
             .SelectMany(i => CaseItemRows.Rows(space, i.Case.Record.Case.Id, i.Observables)).ToList();
-        foreach (var chunk in observables.Chunk(BatchRows)) await items.Submit(chunk, ct);
-        var failed = await store.Import(space, group.Select(i => i.Case).ToList(), ct);
+        foreach (var chunk in observables.Chunk(BatchRows)) await Persistently(() => items.Submit(chunk, ct), ct);
+        var failed = await Persistently(() => store.Import(space, group.Select(i => i.Case).ToList(), ct), ct);
         lock (gate)
             foreach (var (c, success, _) in group)
             {
@@ -370,16 +370,16 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, Conne
         var failures = new Dictionary<Item, string>();
         try
         {
-            await SubmitInChunks(batch.SelectMany(i => i.Rows).ToList(), ct);
+            await Persistently(() => SubmitInChunks(batch.SelectMany(i => i.Rows).ToList(), ct), ct);
         }
-        catch (RequestFailedException)
+        catch (RequestFailedException failed) when (failed.Status is >= 400 and < 500)
         {
             // One bad row fails the whole transaction: commit each object alone to keep the good ones.
             foreach (var item in batch)
             {
                 try
                 {
-                    await SubmitInChunks(item.Rows, ct);
+                    await Persistently(() => SubmitInChunks(item.Rows, ct), ct);
                 }
                 catch (RequestFailedException ex) when (ex.Status is >= 400 and < 500)
                 {
@@ -410,6 +410,37 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, Conne
     {
         foreach (var chunk in rows.Chunk(BatchRows)) await items.Submit(chunk, ct);
     }
+
+    static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(27)];
+
+    /// <summary>
+    /// Retries a write that failed for a passing reason (a storage timeout, 408/429/5xx) a few more times, backing off: a
+    /// busy store slows an import of thousands of objects down but does not end it in a 503. The writes are upserts (and
+    /// change notes, which may repeat), so a retry of one that did land changes nothing.
+    /// </summary>
+    static async Task<T> Persistently<T>(Func<Task<T>> write, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await write();
+            }
+            catch (Exception ex) when (attempt < RetryDelays.Length && IsPassing(ex, ct))
+            {
+                await Task.Delay(RetryDelays[attempt], ct);
+            }
+        }
+    }
+
+    static Task Persistently(Func<Task> write, CancellationToken ct) => Persistently(async () => { await write(); return true; }, ct);
+
+    static bool IsPassing(Exception ex, CancellationToken ct) => ex switch
+    {
+        OperationCanceledException => !ct.IsCancellationRequested,
+        RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
+        _ => false,
+    };
 
     static JsonObject? Validate(Action check)
     {
