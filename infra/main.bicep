@@ -104,7 +104,7 @@ var deploymentContainerName = 'app-package'
 var caseFilesContainerName = 'case-files'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
-var helperTableNames = ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs', 'connectors', 'profiles', 'webhooks', 'notifysent']
+var helperTableNames = ['numbering', 'views', 'alertsync', 'pendingblobs', 'connectors', 'profiles', 'webhooks', 'notifysent']
 // The notification queue (email and webhook deliveries, docs/notifications.md) and where failed messages are set aside.
 var notificationQueueNames = ['${toLower(tablePrefix)}case-notifications', '${toLower(tablePrefix)}case-notifications-poison']
 var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']

@@ -33,11 +33,15 @@ public static class CasesApi
         // The owner's settings in this space decide the custom fields and may supply a template.
         var owner = CaseValidation.Owner(input.Owner);
         CasesAccess.Of(http).Require(CasePrivilege.Create, "case", owner);
-        var settings = (await settingsStore.Get(space, owner, ct))?.Configuration;
+        var (id, now) = (NewId(), time.Now());
+        // The numbering queue row goes beside the settings read (one round trip for both), the case then in one transaction.
+        var reading = settingsStore.Get(space, owner, ct);
+        await Task.WhenAll(reading, store.QueueForNumber(space, id, now, ct));
+        var settings = (await reading)?.Configuration;
         input = TemplateRules.Apply(input, owner, settings);
         // The connector must exist in this space, with its type's fields.
         if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
-        var (created, action) = CaseRules.Create(input, NewId(), identity.Of(http), time.Now(), NewId, settings?.CustomFields);
+        var (created, action) = CaseRules.Create(input, id, identity.Of(http), now, NewId, settings?.CustomFields);
         var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
         await store.Create(space, record, action, ct);
         await events.CaseCreated(space, record, created.CreatedBy, created.CreatedAt);
@@ -129,7 +133,7 @@ public static class CasesApi
         }
     }
 
-    static async Task<NoContent> Delete(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CaseEvents events, CancellationToken ct)
+    static async Task<NoContent> Delete(HttpContext http, CaseStore store, Deletion.CaseDeletion deletion, CallerIdentity identity, TimeProvider time, CaseEvents events, CancellationToken ct)
     {
         var space = Space.Of(http);
         var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
@@ -144,7 +148,7 @@ public static class CasesApi
         {
             var c = current.Record.Case;
             var deleted = new UserAction(NewId(), c.Id, "delete", "delete_case", [], now, user, c.Owner);
-            await store.Delete(space, current, deleted, ct);
+            await deletion.Delete(space, current, deleted, ct);
             await events.CaseDeleted(space, current.Record, user, now);
         }
         return TypedResults.NoContent();

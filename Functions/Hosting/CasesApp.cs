@@ -1,3 +1,4 @@
+using Cases.Functions.Upkeep;
 using Cases.Functions.Access;
 using Cases.Functions.Numbering;
 using OpenTelemetry.Trace;

@@ -1,3 +1,4 @@
+using Cases.Functions.Upkeep;
 using Azure.Storage.Blobs;
 using Cases.Functions.Files;
 using Cases.Functions.Numbering;

@@ -1,3 +1,4 @@
+using Cases.Functions.Upkeep;
 using System.Net;
 using Cases.Functions.Numbering;
 using Cases.Functions.Testing;

@@ -1,8 +1,9 @@
+using Cases.Functions.Numbering;
 using Cases.Functions.Attachments;
 using Cases.Functions.Files;
 using Cases.Functions.Find;
 
-namespace Cases.Functions.Numbering;
+namespace Cases.Functions.Upkeep;
 
 /// <summary>
 /// What each AssignCaseNumbers invocation does: number the waiting cases, refresh the view snapshots of the spaces
