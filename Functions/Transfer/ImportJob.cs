@@ -39,7 +39,7 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, Conne
     /// Transactions in flight at once: they overlap network and storage time, while one partition (the space) serves
     /// them one after another anyway, so more would only queue (and a queued transaction counts against its timeout).
     /// </summary>
-    const int Concurrency = 4;
+    const int Concurrency = 2;
     const int BatchRows = 100;
 
     sealed class CaseEntry(string? title)
