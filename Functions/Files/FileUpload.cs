@@ -65,11 +65,14 @@ public sealed partial class FileUpload(FileStore store, FileBlobs blobs, Pending
         flight.Noted = await pending.Add(space, caseId, [fileId], PendingBlobs.Upload, ct);
         flight.Blob = blobName;
         var metadata = new Dictionary<string, string> { ["space"] = space, ["caseId"] = caseId, ["fileId"] = fileId };
+        // When the blob was written, on the app's clock (the sweep's orphan age is measured on it); a single Put
+        // is stamped as it starts, a block upload again when it commits.
+        PendingBlobs.StampWritten(metadata, time.GetUtcNow());
         var maxBytes = FileRules.MaxBytes(mimeType, limits);
         // A body of known length goes up in one put; multipart or chunked bodies are staged in blocks, hashed on the way.
         var content = request.HasFormContentType || request.ContentLength is not { } length || length == 0
             ? await HashingUpload.Run(body, blob, mimeType, maxBytes, () => FileRules.TooLarge(mimeType, limits), metadata,
-                limits.UploadBlockBytes, limits.UploadBlocksInFlight, ct)
+                limits.UploadBlockBytes, limits.UploadBlocksInFlight, ct, time.GetUtcNow)
             : await SinglePutUpload.Run(body, length, blob, mimeType, maxBytes, () => FileRules.TooLarge(mimeType, limits), metadata, ct);
         return new Uploaded(fileId, blobName, fileName, mimeType, content);
     }
