@@ -15,7 +15,9 @@ public static class ExportBench
 {
     public static async Task Run(int count)
     {
-        await using var bench = await BenchApp.Start(("Cases:Transfer:ImportMaxBytes", (512L * 1_048_576).ToString()));
+        // The transfer's own progress lines (each import pass, export progress) show where the time goes.
+        await using var bench = await BenchApp.Start(("Cases:Transfer:ImportMaxBytes", (512L * 1_048_576).ToString()),
+            ("Logging:LogLevel:Cases.Functions.Transfer", "Information"));
         const string space = "bench";
         var start = DateTimeOffset.UtcNow.AddDays(-200);
         Console.Error.WriteLine($"Seeding {count:N0} cases with 3 comments each (by importing a generated file)...");

@@ -26,6 +26,10 @@ public static class CaseRows
 
     public static string CaseKey(string caseId) => CasePrefix + caseId;
     public static string ItemsPrefix(string caseId) => $"item_{caseId}_";
+    public const string ItemsRoot = "item_";
+
+    /// <summary>The case an item row belongs to (case ids never hold '_').</summary>
+    public static string ItemCaseId(string rowKey) => rowKey[ItemsRoot.Length..rowKey.IndexOf('_', ItemsRoot.Length)];
     public static string UserActionPrefix(string caseId) => $"item_{caseId}_ua_";
     public static string DeletedKey(string caseId) => $"deleted_{caseId}";
     public const string NumberingKey = "numbering";

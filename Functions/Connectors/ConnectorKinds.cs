@@ -97,6 +97,20 @@ public sealed record ConnectorKind(string Id, string Name, KeySpec[] Config, Key
         return valid;
     }
 
+    /// <summary>Whether the connector cannot work without secrets (Kibana's test for <c>isMissingSecrets</c> on export).</summary>
+    public bool NeedsSecrets(JsonObject config)
+    {
+        try
+        {
+            ValidSecrets(new JsonObject(), config);
+            return false;
+        }
+        catch (CasesException)
+        {
+            return true;
+        }
+    }
+
     public JsonObject ValidSecrets(JsonNode? secrets, JsonObject config)
     {
         var valid = Validate(secrets, Secrets, "secrets");

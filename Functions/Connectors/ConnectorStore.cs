@@ -8,7 +8,8 @@ using Cases.Functions.Storage;
 namespace Cases.Functions.Connectors;
 
 /// <summary>A connector as stored; <see cref="ProtectedSecrets"/> is encrypted and is never put in a response or log.</summary>
-public sealed record StoredConnector(string Id, ConnectorKind Kind, string Name, JsonObject Config, string? ProtectedSecrets, ETag ETag)
+public sealed record StoredConnector(string Id, ConnectorKind Kind, string Name, JsonObject Config, string? ProtectedSecrets, ETag ETag,
+    DateTimeOffset? UpdatedAt = null)
 {
     public bool IsMissingSecrets => ProtectedSecrets is null;
 }
@@ -67,6 +68,34 @@ public sealed class ConnectorStore(CasesTables tables, SecretProtector protector
         }
     }
 
+    /// <summary>
+    /// Stores a connector brought in by an import, without secrets (Kibana exports none): it shows
+    /// <c>is_missing_secrets: true</c> until a user enters them with an update. With <paramref name="overwrite"/> an
+    /// existing connector of that id is replaced, its secrets dropped as Kibana does; otherwise false if the id is taken.
+    /// </summary>
+    public async Task<bool> TryImport(string space, string id, ConnectorKind kind, string name, JsonObject config, bool overwrite, CancellationToken ct)
+    {
+        var table = await tables.Connectors();
+        var entity = new TableEntity(space, id) { ["Type"] = kind.Id, ["Name"] = name };
+        ChunkedText.Write(entity, "Config", config.ToJsonString());
+        // A connector that needs no secrets (a webhook without auth) works as imported.
+        if (!kind.NeedsSecrets(config)) entity["Secrets"] = protector.Protect("{}");
+        if (overwrite)
+        {
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+            return true;
+        }
+        try
+        {
+            await table.AddEntityAsync(entity, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> Delete(string space, string id, CancellationToken ct)
     {
         if (!ConnectorIds.IsValid(id)) return false;
@@ -89,7 +118,7 @@ public sealed class ConnectorStore(CasesTables tables, SecretProtector protector
     }
 
     static StoredConnector? FromEntity(TableEntity e) => ConnectorKind.Find(e.GetString("Type")) is { } kind
-        ? new StoredConnector(e.RowKey, kind, e.GetString("Name"), JsonNode.Parse(ChunkedText.Read(e, "Config"))!.AsObject(), e.GetString("Secrets"), e.ETag)
+        ? new StoredConnector(e.RowKey, kind, e.GetString("Name"), JsonNode.Parse(ChunkedText.Read(e, "Config"))!.AsObject(), e.GetString("Secrets"), e.ETag, e.Timestamp)
         : null;
 }
 

@@ -111,10 +111,16 @@ public static class ConnectorsApi
     {
         var config = kind.ValidConfig(body["config"]);
         var secrets = kind.ValidSecrets(body["secrets"], config);
+        CheckHosts(kind, config, allowed);
+        return (config, secrets);
+    }
+
+    /// <summary>Every URL of the config must point at an allowed host (also for connectors an import brings in).</summary>
+    internal static void CheckHosts(ConnectorKind kind, JsonObject config, AllowedHosts allowed)
+    {
         foreach (var spec in kind.Config.Where(k => k.Kind == ValueKind.Url))
             if (config[spec.Name]?.GetValue<string>() is { } url)
                 allowed.Check(TemplateRenderer.SampleUrl(url), $"config.{spec.Name}");
-        return (config, secrets);
     }
 
     internal static async Task<StoredConnector> Load(ConnectorStore store, string space, string id, CancellationToken ct) =>

@@ -280,3 +280,22 @@ static class LegacyUserActions
         }
     }
 }
+
+/// <summary>A connector (<c>action</c>) read from a file: a type cases push to, its name and its config; any secrets in the file are ignored.</summary>
+public sealed record ImportedConnector(global::Cases.Functions.Connectors.ConnectorKind Kind, string Name, JsonObject Config)
+{
+    /// <summary>Config keys of 7.x case connectors that Kibana's 7.11+ migrations removed.</summary>
+    static readonly string[] LegacyConfigKeys = ["incidentConfiguration", "isCaseOwned"];
+
+    /// <summary>The connector, or a 400 naming what is wrong; an unsupported connector type gives null.</summary>
+    public static ImportedConnector? Read(JsonObject so)
+    {
+        var a = SavedObjectReader.Attributes(so);
+        if (global::Cases.Functions.Connectors.ConnectorKind.Find(SavedObjectReader.Text(a["actionTypeId"])) is not { } kind) return null;
+        var name = SavedObjectReader.Text(a["name"]);
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 255) throw CasesException.BadRequest("name is required (at most 255 characters).");
+        var config = a["config"] is JsonObject c ? c.DeepClone().AsObject() : [];
+        foreach (var key in LegacyConfigKeys) config.Remove(key);
+        return new ImportedConnector(kind, name, kind.ValidConfig(config));
+    }
+}

@@ -31,7 +31,10 @@ public static class SavedObjectTypes
     public const string CoreMigrationVersion = "8.8.0";
     public const string TypeMigrationVersion = "8.10.0";
 
-    public static readonly string[] Importable = [Case, Comment, UserAction];
+    /// <summary>The last migration of Kibana's <c>action</c> type (8.3.0): the shape our connectors are exported in.</summary>
+    public const string ConnectorMigrationVersion = "8.3.0";
+
+    public static readonly string[] Importable = [Case, Comment, UserAction, Connector];
 
     static readonly (string Name, int Stored)[] Statuses = [(CaseStatus.Open, 0), (CaseStatus.InProgress, 10), (CaseStatus.Closed, 20)];
     static readonly (string Name, int Stored)[] Severities = [(CaseSeverity.Low, 0), (CaseSeverity.Medium, 10), (CaseSeverity.High, 20), (CaseSeverity.Critical, 30)];
@@ -149,6 +152,24 @@ public static class SavedObjectWriter
             ["type"] = action.Type,
         };
         return Envelope(action.Id, SavedObjectTypes.UserAction, attributes, references, action.CreatedAt, 1);
+    }
+
+    /// <summary>
+    /// A connector as Kibana exports an <c>action</c>: type, name and config, never its secrets (Kibana's encrypted
+    /// attribute is left out), and <c>isMissingSecrets</c> set when the type needs secrets, so an import asks for them.
+    /// </summary>
+    public static JsonObject ConnectorAction(global::Cases.Functions.Connectors.StoredConnector c)
+    {
+        var attributes = new JsonObject
+        {
+            ["actionTypeId"] = c.Kind.Id,
+            ["config"] = c.Config.DeepClone(),
+            ["isMissingSecrets"] = c.Kind.NeedsSecrets(c.Config),
+            ["name"] = c.Name,
+        };
+        var so = Envelope(c.Id, SavedObjectTypes.Connector, attributes, [], c.UpdatedAt ?? DateTimeOffset.UnixEpoch, 1);
+        so["typeMigrationVersion"] = SavedObjectTypes.ConnectorMigrationVersion;
+        return so;
     }
 
     /// <summary>Kibana's last export line: counts, the references it could not find, and what it left out.</summary>

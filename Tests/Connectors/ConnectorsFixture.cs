@@ -26,7 +26,11 @@ public sealed class ConnectorsFixture : CasesAppFixture
         new("Cases:PublicBaseUrl", PublicBaseUrl),
         new("Logging:LogLevel:Default", "Trace"),
         new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Trace"),
+        // May work on cases everywhere, but not change settings or connectors (imports of connectors are refused).
+        new($"Cases:Access:Roles:{CreatorRole}:0", "*/securitySolution:all-settings"),
     ];
+
+    public const string CreatorRole = "Cases.Creator";
 
     protected override void Configure(WebApplicationBuilder builder)
     {

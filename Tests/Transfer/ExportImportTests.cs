@@ -162,6 +162,41 @@ public sealed class ExportImportTests(CasesAppFixture app) : IClassFixture<Cases
     }
 
     [Fact]
+    public async Task A_whole_space_export_keeps_each_case_with_its_own_items_when_one_id_is_a_prefix_of_another()
+    {
+        // Row keys order "item_abc-1_" before "item_abc_" but "case_abc" before "case_abc-1": the export joins both scans.
+        var c = await app.CreateCase(space, new { title = "Template" });
+        await app.AttachOk(space, c.Id(), AttachmentTestClient.UserComment("Template comment."));
+        var template = await app.ExportLines(space, new { objects = new[] { new { type = "cases", id = c.Id() } }, excludeExportDetails = true });
+        var target = CasesAppFixture.NewSpace();
+        var file = new List<JsonObject>();
+        foreach (var id in new[] { "abc", "abc-1", "abc-10", "abd" })
+            foreach (var line in template.Select(l => l.DeepClone().AsObject()))
+            {
+                if (line["type"]!.GetValue<string>() == "cases") line["id"] = id;
+                else
+                {
+                    line["id"] = $"{id}-{file.Count}";
+                    line["references"]![0]!["id"] = id;
+                    if (line["attributes"]!["comment"] is not null) line["attributes"]!["comment"] = $"About {id}";
+                }
+                file.Add(line);
+            }
+        Assert.True((await app.ImportOk(target, TransferClient.Ndjson(file)))["success"]!.GetValue<bool>());
+
+        var lines = await app.ExportLines(target, new { type = "cases", excludeExportDetails = true });
+        Assert.Equal(file.Count, lines.Count);
+        string? current = null;
+        foreach (var line in lines)
+        {
+            if (line["type"]!.GetValue<string>() == "cases") current = line["id"]!.GetValue<string>();
+            else Assert.Equal(current, line["references"]![0]!["id"]!.GetValue<string>());
+        }
+        Assert.Equal(["abc", "abc-1", "abc-10", "abd"], lines.OfType("cases").Select(l => l["id"]!.GetValue<string>()));
+        Assert.Equal(["About abc", "About abc-1", "About abc-10", "About abd"], lines.OfType("cases-comments").Select(l => l["attributes"]!["comment"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Export_requests_that_cannot_be_served_get_400_naming_the_problem()
     {
         await (await app.Export(space, new { type = new[] { "dashboard" } })).Error(HttpStatusCode.BadRequest, "non-exportable type(s): dashboard");

@@ -37,17 +37,21 @@ public sealed class ImportBadFileTests(SmallImportLimitFixture app) : IClassFixt
         var orphan = good.OfType("cases-comments").Single().DeepClone().AsObject();
         orphan["id"] = "66666666-2222-4333-8444-555555555555";
         orphan["references"]![0]!["id"] = "77777777-2222-4333-8444-555555555555";
+        var empty = good.OfType("cases-comments").Single().DeepClone().AsObject();
+        empty["id"] = "88888888-2222-4333-8444-555555555555";
+        empty["attributes"]!["comment"] = "";
         var file = string.Join('\n',
             "{ this is not json",
             """{"type":"dashboard","id":"d1","attributes":{"title":"Ops"},"references":[]}""",
             untitled.ToJsonString(),
             orphan.ToJsonString(),
+            empty.ToJsonString(),
             TransferClient.Ndjson(good));
 
         var result = await app.ImportOk(space, file);
         Assert.False(result["success"]!.GetValue<bool>());
         var errors = TransferClient.Errors(result);
-        Assert.Equal(4, errors.Count);
+        Assert.Equal(5, errors.Count);
         Assert.Contains(("unknown", "line 1", "unknown"), errors);
         Assert.Contains(("dashboard", "d1", "unsupported_type"), errors);
         Assert.Contains(("cases", "11111111-2222-4333-8444-555555555555", "unknown"), errors);
@@ -55,6 +59,8 @@ public sealed class ImportBadFileTests(SmallImportLimitFixture app) : IClassFixt
         var messages = result["errors"]!.AsArray().Select(e => e!["error"]!["message"]?.GetValue<string>() ?? "").ToList();
         Assert.Contains(messages, m => m.Contains("Line 1 is not valid JSON"));
         Assert.Contains(messages, m => m.Contains("title"));
+        Assert.Contains(("cases-comments", "88888888-2222-4333-8444-555555555555", "unknown"), errors);
+        Assert.Contains(messages, m => m.Contains("comment is required"));
 
         Assert.Equal(good.Count, result["successCount"]!.GetValue<int>());
         var imported = (await app.Get(space, $"/cases/{caseId}")).AsObject();
