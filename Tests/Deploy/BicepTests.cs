@@ -198,6 +198,10 @@ public sealed class BicepTests
         Assert.Contains("{0}case-notifications'", queues[0]);
         Assert.Contains("{0}case-notifications-poison'", queues[1]);
         Assert.Equal("alert-status-updates", variables["alertStatusQueueName"]!.GetValue<string>());
+        // The DrainNotifications trigger reads %Cases:Notifications:Queue%: set to the declared queue; the in-process reader off.
+        var settings = (await Resources("Microsoft.Web/sites")).Single()["properties"]!["siteConfig"]!["appSettings"]!.ToString();
+        Assert.Contains("'Cases__Notifications__Queue', 'value', variables('notificationQueueNames')[0]", settings);
+        Assert.Contains("'Cases__Notifications__RunInProcess', 'value', 'false'", settings);
     }
 
     [Fact]

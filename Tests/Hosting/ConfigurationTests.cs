@@ -20,6 +20,9 @@ public class ConfigurationTests
     [InlineData("Cases:Access:Roles:soc-analyst:0", "soc/siem:all", "soc/siem:all")]
     [InlineData("Cases:Cors:AllowedOrigins:0", "*", "AllowedOrigins")]
     [InlineData("Cases:Cors:AllowedOrigins:0", "https://cases.contoso.com/app", "AllowedOrigins")]
+    [InlineData("Cases:Notifications:FirstRetry", "00:00:00.5", "FirstRetry")] // a queue would make it no delay at all
+    [InlineData("Cases:Notifications:KeepDeliveries", "0", "KeepDeliveries")]
+    [InlineData("Cases:Notifications:SentEmailRetention", "00:10:00", "SentEmailRetention")] // shorter than the retries
     public async Task A_bad_setting_stops_the_app_at_start_up_naming_it(string key, string value, string named)
     {
         await using var app = CasesApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(
