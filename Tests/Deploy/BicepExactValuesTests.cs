@@ -83,6 +83,8 @@ public sealed class BicepExactValuesTests
             ["Cases__Secrets__KeyVaultUri"] = "reference(resourceId('Microsoft.KeyVault/vaults', variables('keyVaultName')), '2023-07-01').vaultUri",
             ["Cases__Secrets__KeyName"] = "variables('secretsKeyName')",
             ["Cases__Secrets__ClientId"] = $"reference({Identity}, '2023-01-31').clientId",
+            ["Cases__Notifications__Queue"] = "variables('notificationQueueNames')[0]",
+            ["Cases__Notifications__RunInProcess"] = "'false'",
             ["NUMBERING_SCHEDULE"] = "parameters('numberingSchedule')",
             ["AzureFunctionsWebHost__hostid"] = "take(variables('functionAppName'), 32)",
             ["Cases__Access__AdminRole"] = "parameters('accessAdminRole')",
