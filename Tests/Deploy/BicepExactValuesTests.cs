@@ -83,12 +83,11 @@ public sealed class BicepExactValuesTests
             ["Cases__Secrets__KeyVaultUri"] = "reference(resourceId('Microsoft.KeyVault/vaults', variables('keyVaultName')), '2023-07-01').vaultUri",
             ["Cases__Secrets__KeyName"] = "variables('secretsKeyName')",
             ["Cases__Secrets__ClientId"] = $"reference({Identity}, '2023-01-31').clientId",
+            ["Cases__Notifications__Queue"] = "variables('notificationQueueNames')[0]",
+            ["Cases__Notifications__RunInProcess"] = "'false'",
             ["NUMBERING_SCHEDULE"] = "parameters('numberingSchedule')",
             ["AzureFunctionsWebHost__hostid"] = "take(variables('functionAppName'), 32)",
             ["Cases__Access__AdminRole"] = "parameters('accessAdminRole')",
-            // Under the host the queue trigger drains the notification queue, not the in-process reader.
-            ["Cases__Notifications__Queue"] = "variables('notificationQueueNames')[0]",
-            ["Cases__Notifications__RunInProcess"] = "'false'",
         };
         Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), Settings(settings).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Contains("variables('localUserSettings')", settings);

@@ -44,7 +44,7 @@ public class StartupSettingsTests
     [InlineData("Cases:Transfer:ImportMaxBytes", "0", "Cases:Transfer:ImportMaxBytes and ExportMaxObjects must be positive.")]
     [InlineData("Cases:Transfer:ExportMaxObjects", "0", "Cases:Transfer:ImportMaxBytes and ExportMaxObjects must be positive.")]
     // Cases:Notifications
-    [InlineData("Cases:Notifications:FirstRetry", "00:00:00", "Cases:Notifications: FirstRetry at least 1 s")]
+    [InlineData("Cases:Notifications:FirstRetry", "00:00:00.999", "Cases:Notifications: FirstRetry at least 1 s")]
     [InlineData("Cases:Notifications:MaxRetryDelay", "00:00:01", "Cases:Notifications: FirstRetry at least 1 s")]
     [InlineData("Cases:Notifications:MaxRetryDelay", "7.00:00:01", "Cases:Notifications: FirstRetry at least 1 s")]
     [InlineData("Cases:Notifications:MaxAttempts", "0", "Cases:Notifications: FirstRetry at least 1 s")]
@@ -53,6 +53,10 @@ public class StartupSettingsTests
     [InlineData("Cases:Notifications:Lease", "00:00:00.999", "Cases:Notifications: FirstRetry at least 1 s")]
     [InlineData("Cases:Notifications:Lease", "7.00:00:01", "Cases:Notifications: FirstRetry at least 1 s")]
     [InlineData("Cases:Notifications:Queue", "Bad_Queue", "Cases:Notifications: FirstRetry at least 1 s")]
+    [InlineData("Cases:Notifications:KeepDeliveries", "0", "Cases:Notifications: FirstRetry at least 1 s")]
+    [InlineData("Cases:Notifications:KeepDeliveries", "1001", "Cases:Notifications: FirstRetry at least 1 s")]
+    [InlineData("Cases:Notifications:SentEmailRetention", "00:10:00", "Cases:Notifications: FirstRetry at least 1 s")]
+    [InlineData("Cases:Notifications:SentEmailRetention", "365.00:00:01", "Cases:Notifications: FirstRetry at least 1 s")]
     // Cases:Email, Cases:PublicBaseUrl
     [InlineData("Cases:Email:Smtp:Security", "ssl", "Cases:Email: Smtp:Security must be none, starttls or tls")]
     [InlineData("Cases:Email:Smtp:Port", "65536", "Cases:Email: Smtp:Security must be none, starttls or tls")]
