@@ -25,17 +25,17 @@ public static partial class AttachmentsApi
     public static void MapAttachmentsApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("comments");
-        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment").RequiresCases(CasePrivilege.Comment, "comment");
-        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment").RequiresCases(CasePrivilege.Update, "comment");
-        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments").RequiresCases(CasePrivilege.Delete, "comments");
-        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments").RequiresCases(CasePrivilege.Read, "comments");
-        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments").RequiresCases(CasePrivilege.Read, "comments");
-        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment").RequiresCases(CasePrivilege.Read, "comment");
-        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment").RequiresCases(CasePrivilege.Delete, "comment");
-        cases.MapGet("/{caseId}/alerts", AttachmentQueries.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts").RequiresCases(CasePrivilege.Read, "comments");
-        cases.MapGet("/alerts/{alertId}", AttachmentQueries.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert").RequiresCases(CasePrivilege.Read);
-        cases.MapGet("/{caseId}/events", AttachmentQueries.CaseEvents).WithName("getCaseEvents").RequiresCases(CasePrivilege.Read, "comments");
-        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment").RequiresCases(CasePrivilege.Comment, "comment").ReadsJson().ProducesErrors(404);
+        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment").RequiresCases(CasePrivilege.Update, "comment").ReadsJson().ProducesErrors(404, 409);
+        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments").RequiresCases(CasePrivilege.Delete, "comments").ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
+        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment").RequiresCases(CasePrivilege.Read, "comment").ProducesErrors(404);
+        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment").RequiresCases(CasePrivilege.Delete, "comment").ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}/alerts", AttachmentQueries.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
+        cases.MapGet("/alerts/{alertId}", AttachmentQueries.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/{caseId}/events", AttachmentQueries.CaseEvents).WithName("getCaseEvents").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
+        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(400, 404);
     }
 
     static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time,

@@ -26,11 +26,11 @@ public static class ObservablesApi
     public static void MapObservablesApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("observables");
-        cases.MapGet("/observables/types", Types).WithName("getObservableTypes").RequiresCases(CasePrivilege.Read, "case configuration");
-        cases.MapGet("/{caseId}/observables", List).WithName("getCaseObservables").RequiresCases(CasePrivilege.Read, "case");
-        cases.MapPost("/{caseId}/observables", Add).WithName("addCaseObservable").RequiresCases(CasePrivilege.Update, "case");
-        cases.MapPatch("/{caseId}/observables/{observableId}", Update).WithName("updateCaseObservable").RequiresCases(CasePrivilege.Update, "case");
-        cases.MapDelete("/{caseId}/observables/{observableId}", Delete).WithName("deleteCaseObservable").RequiresCases(CasePrivilege.Delete, "case");
+        cases.MapGet("/observables/types", Types).WithName("getObservableTypes").RequiresCases(CasePrivilege.Read, "case configuration").ProducesErrors(400);
+        cases.MapGet("/{caseId}/observables", List).WithName("getCaseObservables").RequiresCases(CasePrivilege.Read, "case").ProducesErrors(404);
+        cases.MapPost("/{caseId}/observables", Add).WithName("addCaseObservable").RequiresCases(CasePrivilege.Update, "case").ReadsJson().ProducesErrors(404);
+        cases.MapPatch("/{caseId}/observables/{observableId}", Update).WithName("updateCaseObservable").RequiresCases(CasePrivilege.Update, "case").ReadsJson().ProducesErrors(404);
+        cases.MapDelete("/{caseId}/observables/{observableId}", Delete).WithName("deleteCaseObservable").RequiresCases(CasePrivilege.Delete, "case").ProducesErrors(400, 404);
     }
 
     /// <summary>Kibana's built-in types plus the custom ones in the case settings of an owner (<c>?owner=</c>).</summary>

@@ -19,10 +19,12 @@ public static class CasesApi
     public static void MapCasesApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("cases");
-        cases.MapPost("/", Create).WithName("createCase").RequiresCases(CasePrivilege.Create, "case");
-        cases.MapPatch("/", Update).WithName("updateCases").RequiresCases(CasePrivilege.Update, "case");
-        cases.MapDelete("/", Delete).WithName("deleteCases").RequiresCases(CasePrivilege.Delete, "case");
-        cases.MapGet("/{caseId}", Get).WithName("getCase").RequiresCases(CasePrivilege.Read, "case");
+        cases.MapPost("/", Create).WithName("createCase").RequiresCases(CasePrivilege.Create, "case").ReadsJson();
+        cases.MapPatch("/", Update).WithName("updateCases").RequiresCases(CasePrivilege.Update, "case").ReadsJson()
+            .ProducesErrors(404, 406, 409);
+        cases.MapDelete("/", Delete).WithName("deleteCases").RequiresCases(CasePrivilege.Delete, "case")
+            .ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}", Get).WithName("getCase").RequiresCases(CasePrivilege.Read, "case").ProducesErrors(404);
     }
 
     static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,

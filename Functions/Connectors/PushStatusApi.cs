@@ -21,7 +21,8 @@ public static class PushStatusApi
 
     public static void MapPushStatusApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/{caseId}/user_actions/_connectors", Get).WithTags("user actions").WithName("getCaseConnectorsPushStatus").RequiresCases(CasePrivilege.Read);
+        routes.MapGet("/cases/{caseId}/user_actions/_connectors", Get).WithTags("user actions").WithName("getCaseConnectorsPushStatus").RequiresCases(CasePrivilege.Read)
+            .ProducesErrors(404);
     }
 
     static async Task<Ok<JsonObject>> Get(string caseId, HttpContext http, CaseStore cases, UserActionStore actions, CancellationToken ct)

@@ -28,13 +28,21 @@ public static partial class FilesApi
     public static void MapFilesApi(this IEndpointRouteBuilder routes)
     {
         var files = routes.MapGroup("/cases").WithTags("files");
-        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery().DisableRequestTimeout().RequiresCases(CasePrivilege.Files, "file");
-        files.MapGet("/{caseId}/files", ListCase).WithName("findCaseFiles").RequiresCases(CasePrivilege.Read, "files");
-        files.MapDelete("/{caseId}/files", Delete).WithName("deleteCaseFiles").RequiresCases(CasePrivilege.Files | CasePrivilege.Delete, "files");
-        files.MapGet("/{caseId}/files/{fileId}", Get).WithName("getCaseFile").RequiresCases(CasePrivilege.Read, "file");
-        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile").DisableRequestTimeout().RequiresCases(CasePrivilege.Read, "file");
-        files.MapGet("/files/_find", FindInSpace).WithName("findFiles").RequiresCases(CasePrivilege.Read, "files");
-        files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash").RequiresCases(CasePrivilege.Read);
+        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery().DisableRequestTimeout().RequiresCases(CasePrivilege.Files, "file")
+            // 400 also for a file over its limit (Kibana's wording); 413 for a body over the server's; 408 for an upload that outlived its note.
+            .ProducesErrors(400, 404, 408, 409, 413);
+        files.MapGet("/{caseId}/files", ListCase).WithName("findCaseFiles").RequiresCases(CasePrivilege.Read, "files").ProducesErrors(400, 404);
+        files.MapDelete("/{caseId}/files", Delete).WithName("deleteCaseFiles").RequiresCases(CasePrivilege.Files | CasePrivilege.Delete, "files")
+            .ProducesErrors(400, 404, 409);
+        files.MapGet("/{caseId}/files/{fileId}", Get).WithName("getCaseFile").RequiresCases(CasePrivilege.Read, "file").ProducesErrors(404);
+        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified)
+            .Produces(StatusCodes.Status416RangeNotSatisfiable)
+            .DisableRequestTimeout().RequiresCases(CasePrivilege.Read, "file").ProducesErrors(404);
+        files.MapGet("/files/_find", FindInSpace).WithName("findFiles").RequiresCases(CasePrivilege.Read, "files").ProducesErrors(400);
+        files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
     }
 
     sealed record Uploaded(string FileId, string BlobName, string FileName, string MimeType, StoredContent Content);
@@ -234,7 +242,7 @@ public static partial class FilesApi
     /// If-None-Match/If-Range. Under the Functions host (which buffers responses) it redirects to a short-lived link of
     /// the blob instead (see <see cref="DownloadLinks"/>), once the file is found in the caller's space.
     /// </summary>
-    static async Task<IResult> Download(string caseId, string fileId, HttpContext http, FileStore store, FileBlobs blobs, DownloadLinks links,
+    static async Task<Results<FileStreamHttpResult, RedirectHttpResult>> Download(string caseId, string fileId, HttpContext http, FileStore store, FileBlobs blobs, DownloadLinks links,
         CancellationToken ct)
     {
         var file = await LoadReadable(http, store, caseId, fileId, ct);

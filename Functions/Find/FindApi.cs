@@ -20,13 +20,13 @@ public static class FindApi
     public static void MapFindApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("cases");
-        cases.MapGet("/_find", Find).WithName("findCases").RequiresCases(CasePrivilege.Read)
+        cases.MapGet("/_find", Find).WithName("findCases").RequiresCases(CasePrivilege.Read).ProducesErrors(400)
             .AddEndpointFilter(Transfer.CasesCsv.Filter); // CSV when asked for
-        cases.MapGet("/tags", Tags).WithName("getCaseTags").RequiresCases(CasePrivilege.Read);
-        cases.MapGet("/reporters", Reporters).WithName("getCaseReporters").RequiresCases(CasePrivilege.Read);
-        cases.MapGet("/categories", Categories).WithName("getCaseCategories").RequiresCases(CasePrivilege.Read);
-        cases.MapGet("/metrics", Metrics).WithName("getCasesMetrics").RequiresCases(CasePrivilege.Read);
-        cases.MapPost("/_bulk_get", BulkGet).WithName("bulkGetCases").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/tags", Tags).WithName("getCaseTags").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/reporters", Reporters).WithName("getCaseReporters").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/categories", Categories).WithName("getCaseCategories").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/metrics", Metrics).WithName("getCasesMetrics").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapPost("/_bulk_get", BulkGet).WithName("bulkGetCases").RequiresCases(CasePrivilege.Read).ReadsJson();
     }
 
     static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseIndex index, CaseStore store, TimeProvider time, IOptions<SearchAfterKey> tokenKey,

@@ -14,9 +14,10 @@ public static class ConfigurationApi
     public static void MapConfigurationApi(this IEndpointRouteBuilder routes)
     {
         var configure = routes.MapGroup("/cases/configure").WithTags("cases");
-        configure.MapGet("/", Get).WithName("getCaseConfiguration").RequiresCases(CasePrivilege.Read, "case configurations");
-        configure.MapPost("/", Create).WithName("setCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration");
-        configure.MapPatch("/{configurationId}", Update).WithName("updateCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration");
+        configure.MapGet("/", Get).WithName("getCaseConfiguration").RequiresCases(CasePrivilege.Read, "case configurations").ProducesErrors(400);
+        configure.MapPost("/", Create).WithName("setCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration").ReadsJson();
+        configure.MapPatch("/{configurationId}", Update).WithName("updateCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration")
+            .ReadsJson().ProducesErrors(404, 409);
         configure.MapGet("/connectors/_find", Connectors.ConnectorsApi.FindForCases).WithName("findCaseConnectors").RequiresCases(CasePrivilege.Read, "connectors");
     }
 

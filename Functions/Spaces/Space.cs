@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Cases.Domain.Errors;
 using Cases.Functions.Access;
+using Cases.Functions.Hosting;
 
 namespace Cases.Functions.Spaces;
 
@@ -39,6 +40,7 @@ public static partial class Space
             endpoint.Metadata.Add(new EndpointNameMetadata(name.EndpointName + "DefaultSpace"));
         });
         map(defaultSpace);
-        map(app.MapGroup("/s/{spaceId}/api").RequireCasesAccess());
+        // A space id that is not one answers 400 on every route of a named space.
+        map(app.MapGroup("/s/{spaceId}/api").RequireCasesAccess().ProducesErrors(StatusCodes.Status400BadRequest));
     }
 }

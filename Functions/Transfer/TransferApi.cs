@@ -37,8 +37,10 @@ public static class TransferApi
     public static void MapTransferApi(this IEndpointRouteBuilder routes)
     {
         var objects = routes.MapGroup("/saved_objects").WithTags("saved objects");
-        objects.MapPost("/_export", Export).WithName("exportSavedObjects").RequiresCases(CasePrivilege.Read);
-        objects.MapPost("/_import", Import).WithName("importSavedObjects").RequiresCases(CasePrivilege.Create).DisableAntiforgery();
+        objects.MapPost("/_export", Export).WithName("exportSavedObjects").Produces(StatusCodes.Status200OK, contentType: "application/ndjson")
+            .RequiresCases(CasePrivilege.Read).ReadsJson();
+        objects.MapPost("/_import", Import).WithName("importSavedObjects").RequiresCases(CasePrivilege.Create).DisableAntiforgery()
+            .ProducesErrors(400, 413);
     }
 
     static async Task<EmptyHttpResult> Export(HttpContext http, CaseStore store, ExportStream export, Microsoft.Extensions.Options.IOptions<TransferOptions> options, CancellationToken ct)

@@ -14,8 +14,10 @@ public static class UserActionsApi
 {
     public static void MapUserActionsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity").RequiresCases(CasePrivilege.Read, "user actions");
-        routes.MapGet("/cases/{caseId}/user_actions", GetAll).WithTags("user actions").WithName("getCaseActivity").RequiresCases(CasePrivilege.Read, "user actions");
+        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity").RequiresCases(CasePrivilege.Read, "user actions")
+            .ProducesErrors(400, 404);
+        routes.MapGet("/cases/{caseId}/user_actions", GetAll).WithTags("user actions").WithName("getCaseActivity").RequiresCases(CasePrivilege.Read, "user actions")
+            .ProducesErrors(400, 404);
     }
 
     /// <summary>

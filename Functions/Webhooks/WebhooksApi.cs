@@ -28,11 +28,11 @@ public static class WebhooksApi
     public static void MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
         var hooks = routes.MapGroup("/cases/webhooks").WithTags("webhooks");
-        hooks.MapPost("/", Create).WithName("createWebhook").RequiresCases(CasePrivilege.Settings).Accepts<NewWebhook>("application/json");
+        hooks.MapPost("/", Create).WithName("createWebhook").RequiresCases(CasePrivilege.Settings).ReadsJson().Accepts<NewWebhook>("application/json");
         hooks.MapGet("/", List).WithName("listWebhooks").RequiresCases(CasePrivilege.Settings);
-        hooks.MapGet("/{webhookId}", Get).WithName("getWebhook").RequiresCases(CasePrivilege.Settings);
-        hooks.MapDelete("/{webhookId}", Delete).WithName("deleteWebhook").RequiresCases(CasePrivilege.Settings);
-        hooks.MapGet("/{webhookId}/deliveries", Deliveries).WithName("getWebhookDeliveries").RequiresCases(CasePrivilege.Settings);
+        hooks.MapGet("/{webhookId}", Get).WithName("getWebhook").RequiresCases(CasePrivilege.Settings).ProducesErrors(404);
+        hooks.MapDelete("/{webhookId}", Delete).WithName("deleteWebhook").RequiresCases(CasePrivilege.Settings).ProducesErrors(404);
+        hooks.MapGet("/{webhookId}/deliveries", Deliveries).WithName("getWebhookDeliveries").RequiresCases(CasePrivilege.Settings).ProducesErrors(404);
     }
 
     static async Task<Ok<WebhookResponse>> Create(HttpContext http, WebhookStore store, AllowedHosts allowedHosts, SecretProtector secrets,
