@@ -38,27 +38,26 @@ public static partial class AttachmentsApi
         cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(400, 404);
     }
 
-    static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time,
-        AlertStatusSync alertSync, CaseEvents events, CancellationToken ct)
+    static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, [AsParameters] AttachmentServices s, CancellationToken ct)
     {
         var space = Space.Of(http);
         var input = AttachmentValidation.Validate(await RequestJson.ReadObject(http.Request, ct));
         AttachmentRows.CheckAlertIds(input);
-        var user = identity.Of(http);
-        var now = time.Now();
+        var user = s.Identity.Of(http);
+        var now = s.Time.Now();
         CaseRecord record;
         if (input.Type != AttachmentTypes.Alert)
         {
-            record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+            record = await AttachmentCommits.Commit(s.Cases, s.Store, space, caseId, async current =>
             {
                 CasesAccess.Of(http).Require(CasePrivilege.Comment, "comment", current.Record.Case.Owner);
                 CheckOwner(current, input);
-                await CheckQuote(store, space, caseId, input, ct);
-                await CheckReferenceRoom(store, space, caseId, input, ct);
-                return await PlanAdd(store, space, current, input, user, now, ct);
+                await CheckQuote(s.Store, space, caseId, input, ct);
+                await CheckReferenceRoom(s.Store, space, caseId, input, ct);
+                return await PlanAdd(s.Store, space, current, input, user, now, ct);
             }, ct);
-            await events.CommentAddedTo(space, record, input.Type, user, now);
-            return TypedResults.Ok(await WithComments(store, space, record, ct));
+            await s.Events.CommentAddedTo(space, record, input.Type, user, now);
+            return TypedResults.Ok(await WithComments(s.Store, space, record, ct));
         }
 
         // Alerts not yet on the case, in transaction-sized parts: each part is committed with its index rows and counters.
@@ -70,25 +69,25 @@ public static partial class AttachmentsApi
         do
         {
             NewAttachment? part = null;
-            record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+            record = await AttachmentCommits.Commit(s.Cases, s.Store, space, caseId, async current =>
             {
                 CasesAccess.Of(http).Require(CasePrivilege.Comment, "comment", current.Record.Case.Owner);
                 CheckOwner(current, input);
                 if (current.Record.Case.Status == CaseStatus.Closed) throw CasesException.BadRequest("Alert cannot be attached to a closed case");
-                var attached = (await store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
+                var attached = (await s.Store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
                 var parts = AttachmentRules.Split(input, attached, current.Record.TotalAlerts);
                 more = parts.Count > 1;
                 part = parts.FirstOrDefault();
                 if (part is null) return null;
-                note ??= await alertSync.Expect(space, caseId, current.Record.Case.Settings.SyncAlerts, ct);
-                return await PlanAdd(store, space, current, part, user, now, ct);
+                note ??= await s.AlertSync.Expect(space, caseId, current.Record.Case.Settings.SyncAlerts, ct);
+                return await PlanAdd(s.Store, space, current, part, user, now, ct);
             }, ct);
             if (part is not null)
                 added.AddRange(part.Fields["alertId"]!.AsArray().Zip(part.Fields["index"]!.AsArray(), (a, i) => (a!.GetValue<string>(), i!.GetValue<string>())));
         } while (more);
-        await alertSync.AlertsAttached(space, record.Case, added, note);
-        await events.AlertsAttachedTo(space, record, added.Count, user, now);
-        return TypedResults.Ok(await WithComments(store, space, record, ct));
+        await s.AlertSync.AlertsAttached(space, record.Case, added, note);
+        await s.Events.AlertsAttachedTo(space, record, added.Count, user, now);
+        return TypedResults.Ok(await WithComments(s.Store, space, record, ct));
     }
 
     static async Task<AttachmentChange> PlanAdd(AttachmentStore store, string space, StoredCase current, NewAttachment input, CaseUser user, DateTimeOffset now, CancellationToken ct)

@@ -27,22 +27,21 @@ public static class CasesApi
         cases.MapGet("/{caseId}", Get).WithName("getCase").RequiresCases(CasePrivilege.Read, "case").ProducesErrors(404);
     }
 
-    static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, Connectors.CaseConnectors connectors, CaseEvents events, CancellationToken ct)
+    static async Task<Ok<CaseResponse>> Create(HttpContext http, [AsParameters] CaseServices s, CancellationToken ct)
     {
         var space = Space.Of(http);
         var input = await CaseRequests.ReadNewCase(http.Request, ct);
         // The owner's settings in this space decide the custom fields and may supply a template.
         var owner = CaseValidation.Owner(input.Owner);
         CasesAccess.Of(http).Require(CasePrivilege.Create, "case", owner);
-        var settings = (await settingsStore.Get(space, owner, ct))?.Configuration;
+        var settings = (await s.Settings.Get(space, owner, ct))?.Configuration;
         input = TemplateRules.Apply(input, owner, settings);
         // The connector must exist in this space, with its type's fields.
-        if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
-        var (created, action) = CaseRules.Create(input, NewId(), identity.Of(http), time.Now(), NewId, settings?.CustomFields);
+        if (input.Connector is { } connector) input = input with { Connector = await s.Connectors.Check(space, CaseValidation.Connector(connector), ct) };
+        var (created, action) = CaseRules.Create(input, NewId(), s.Identity.Of(http), s.Time.Now(), NewId, settings?.CustomFields);
         var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
-        await store.Create(space, record, action, ct);
-        await events.CaseCreated(space, record, created.CreatedBy, created.CreatedAt);
+        await s.Store.Create(space, record, action, ct);
+        await s.Events.CaseCreated(space, record, created.CreatedBy, created.CreatedAt);
         return TypedResults.Ok(CaseResponse.From(record));
     }
 
@@ -61,18 +60,17 @@ public static class CasesApi
     /// Every case of the request is checked (exists, version current, fields valid, something changes) before any
     /// is written; each case is then committed with its user actions in one transaction.
     /// </summary>
-    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, AlertStatusSync alertSync, Connectors.CaseConnectors connectors, CaseEvents events, CancellationToken ct)
+    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, [AsParameters] CaseServices s, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patches = await CaseRequests.ReadPatches(http.Request, ct);
         for (var i = 0; i < patches.Count; i++)
             if (patches[i].Connector is { IsSet: true, Value: { } connector })
-                patches[i] = patches[i] with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
-        var user = identity.Of(http);
-        var now = time.Now();
+                patches[i] = patches[i] with { Connector = await s.Connectors.Check(space, CaseValidation.Connector(connector), ct) };
+        var user = s.Identity.Of(http);
+        var now = s.Time.Now();
 
-        var stored = await Task.WhenAll(patches.Select(p => CaseRequests.IsCaseId(p.Id) ? store.Get(space, p.Id, ct) : Task.FromResult<StoredCase?>(null)));
+        var stored = await Task.WhenAll(patches.Select(p => CaseRequests.IsCaseId(p.Id) ? s.Store.Get(space, p.Id, ct) : Task.FromResult<StoredCase?>(null)));
         var missing = patches.Where((p, i) => stored[i] is null).Select(p => p.Id).ToArray();
         if (missing.Length > 0)
             throw CasesException.NotFound($"These cases {string.Join(", ", missing)} do not exist. Please check you have the correct ids.");
@@ -81,7 +79,7 @@ public static class CasesApi
         if (stale.Length > 0) throw StaleCases(stale);
 
         // Custom fields are checked against the settings of each case's owner, read once per owner.
-        var customFields = await CustomFieldsByOwner(settingsStore, space,
+        var customFields = await CustomFieldsByOwner(s.Settings, space,
             patches.Select((p, i) => (p, i)).Where(x => x.p.CustomFields.IsSet).Select(x => stored[x.i]!.Record.Case.Owner), ct);
         var changes = patches.Select((p, i) => CaseRules.Apply(stored[i]!.Record.Case, p, user, now, NewId,
             customFields.GetValueOrDefault(stored[i]!.Record.Case.Owner))).ToArray();
@@ -101,12 +99,12 @@ public static class CasesApi
                 continue;
             }
             // syncAlerts: a status change is published for the case's alerts, noted first so that it cannot be lost.
-            var note = await alertSync.Expect(space, current.Record.Case.Id, AlertStatusSync.Publishes(current.Record.Case, change.Case), ct);
-            var committed = await Commit(store, space, current, patches[i], change, user, now,
+            var note = await s.AlertSync.Expect(space, current.Record.Case.Id, AlertStatusSync.Publishes(current.Record.Case, change.Case), ct);
+            var committed = await Commit(s.Store, space, current, patches[i], change, user, now,
                 customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
             // After a queue failure, the rest of the batch leaves its messages to the timer's run rather than wait again.
-            queueAnswers = await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note, send: queueAnswers);
-            await events.CaseUpdated(space, current.Record, committed, user, now);
+            queueAnswers = await s.AlertSync.CaseChanged(space, current.Record.Case, committed.Case, note, send: queueAnswers);
+            await s.Events.CaseUpdated(space, current.Record, committed, user, now);
             results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);

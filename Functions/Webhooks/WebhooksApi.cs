@@ -35,11 +35,10 @@ public static class WebhooksApi
         hooks.MapGet("/{webhookId}/deliveries", Deliveries).WithName("getWebhookDeliveries").RequiresCases(CasePrivilege.Settings).ProducesErrors(404);
     }
 
-    static async Task<Ok<WebhookResponse>> Create(HttpContext http, WebhookStore store, AllowedHosts allowedHosts, SecretProtector secrets,
-        CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<WebhookResponse>> Create(HttpContext http, [AsParameters] WebhookServices s, CancellationToken ct)
     {
         var space = Space.Of(http);
-        var user = identity.Of(http);
+        var user = s.Identity.Of(http);
         var body = await RequestJson.ReadObject(http.Request, ct);
         RequestJson.RejectUnknownKeys(body, ["url", "secret", "events"]);
         var input = RequestJson.Bind(body, WebhooksJsonContext.Default.NewWebhook, "")!;
@@ -47,15 +46,15 @@ public static class WebhooksApi
         if (string.IsNullOrWhiteSpace(input.Url)) throw CasesException.BadRequest("The url is required.");
         if (input.Url.Length > UrlMax) throw CasesException.BadRequest($"The length of the url is too long. The maximum length is {UrlMax}.");
         if (!Uri.TryCreate(input.Url, UriKind.Absolute, out var url)) throw CasesException.BadRequest("The url must be an absolute http or https URL.");
-        allowedHosts.Check(url, "url");
+        s.AllowedHosts.Check(url, "url");
         if (input.Secret is null || input.Secret.Length < SecretMin || input.Secret.Length > SecretMax)
             throw CasesException.BadRequest($"The secret is required: {SecretMin} to {SecretMax} characters.");
         var events = Events(input.Events);
-        if (await store.Count(space, ct) >= MaxPerSpace)
+        if (await s.Store.Count(space, ct) >= MaxPerSpace)
             throw CasesException.BadRequest($"A space can have at most {MaxPerSpace} webhooks.");
 
-        var hook = new Webhook(Guid.NewGuid().ToString(), url.AbsoluteUri, events, secrets.Protect(input.Secret), time.Now(), user.Username);
-        await store.Add(space, hook, ct);
+        var hook = new Webhook(Guid.NewGuid().ToString(), url.AbsoluteUri, events, s.Secrets.Protect(input.Secret), s.Time.Now(), user.Username);
+        await s.Store.Add(space, hook, ct);
         return TypedResults.Ok(WebhookResponse.From(hook));
     }
 
