@@ -109,7 +109,7 @@ public static partial class AttachmentsApi
             if (extracted.Count > 0)
             {
                 rows.Add(new(TableTransactionActionType.UpsertReplace, AttachmentRows.ObservablesEntity(space, c.Id, [.. observables, .. extracted])));
-                actions.Add(ObservablesApi.Action(c, "add", extracted.Count, user, now));
+                actions.Add(ObservablesApi.Action(c, UserActionVerbs.Add, extracted.Count, user, now));
             }
         }
         var next = current.Record with

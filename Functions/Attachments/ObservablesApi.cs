@@ -61,14 +61,14 @@ public static class ObservablesApi
         // Custom types come from the case settings of the case's owner.
         var owner = (await CasesApi.Load(s.Cases, Space.Of(http), caseId, ct)).Record.Case.Owner;
         var types = (await TypesOf(settings, Space.Of(http), owner, ct)).Select(t => t.Key).ToArray();
-        return await Change(caseId, http, s, "add", CasePrivilege.Update, (list, now) =>
+        return await Change(caseId, http, s, UserActionVerbs.Add, CasePrivilege.Update, (list, now) =>
             [.. list, ObservableRules.Add(list, typeKey, value, description, types, AttachmentsApi.NewId(), now)], ct);
     }
 
     static async Task<Ok<JsonObject>> Update(string caseId, string observableId, HttpContext http, [AsParameters] AttachmentServices s, CancellationToken ct)
     {
         var (_, value, description) = await ReadObservable(http, ["value", "description"], ct);
-        return await Change(caseId, http, s, "update", CasePrivilege.Update, (list, now) =>
+        return await Change(caseId, http, s, UserActionVerbs.Update, CasePrivilege.Update, (list, now) =>
         {
             var existing = Find(list, observableId);
             var next = ObservableRules.Update(list, existing, value, description, now);
@@ -77,7 +77,7 @@ public static class ObservablesApi
     }
 
     static async Task<Ok<JsonObject>> Delete(string caseId, string observableId, HttpContext http, [AsParameters] AttachmentServices s, CancellationToken ct) =>
-        await Change(caseId, http, s, "delete", CasePrivilege.Delete, (list, _) =>
+        await Change(caseId, http, s, UserActionVerbs.Delete, CasePrivilege.Delete, (list, _) =>
         {
             Find(list, observableId);
             return list.Where(o => o.Id != observableId).ToList();
@@ -123,7 +123,7 @@ public static class ObservablesApi
 
     /// <summary>Kibana's user action for observables: type <c>observables</c>, payload <c>{observables: {count, actionType}}</c>.</summary>
     internal static UserAction Action(Case c, string actionType, int count, CaseUser user, DateTimeOffset now) =>
-        new(AttachmentsApi.NewId(), c.Id, actionType, "observables",
+        new(AttachmentsApi.NewId(), c.Id, actionType, UserActionTypes.Observables,
             new JsonObject { ["observables"] = new JsonObject { ["count"] = count, ["actionType"] = actionType } }, now, user, c.Owner);
 
     internal static JsonArray Json(IEnumerable<Observable> observables) => new(observables.Select(o => (JsonNode?)new JsonObject

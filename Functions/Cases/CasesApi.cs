@@ -143,7 +143,7 @@ public static class CasesApi
         foreach (var current in stored)
         {
             var c = current.Record.Case;
-            var deleted = new UserAction(NewId(), c.Id, "delete", "delete_case", [], now, user, c.Owner);
+            var deleted = new UserAction(NewId(), c.Id, UserActionVerbs.Delete, UserActionTypes.DeleteCase, [], now, user, c.Owner);
             await store.Delete(space, current, deleted, ct);
             await events.CaseDeleted(space, current.Record, user, now);
         }

@@ -90,12 +90,12 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
             var next = before with { ExternalService = external, UpdatedAt = now, UpdatedBy = user };
             var actions = new List<UserAction>
             {
-                new(NewId(), before.Id, "push_to_service", "pushed", new JsonObject { ["externalService"] = external.DeepClone() }, now, user, before.Owner),
+                new(NewId(), before.Id, UserActionVerbs.PushToService, UserActionTypes.Pushed, new JsonObject { ["externalService"] = external.DeepClone() }, now, user, before.Owner),
             };
             if (closes && before.Status != CaseStatus.Closed)
             {
                 next = CaseRules.WithStatus(next, CaseStatus.Closed, user, now);
-                actions.Add(new(NewId(), before.Id, "update", "status", new JsonObject { ["status"] = CaseStatus.Closed }, now, user, before.Owner));
+                actions.Add(new(NewId(), before.Id, UserActionVerbs.Update, UserActionTypes.Status, new JsonObject { ["status"] = CaseStatus.Closed }, now, user, before.Owner));
             }
             var record = current.Record with { Case = next, Version = current.Record.Version + 1 };
             if (await cases.TryUpdate(space, current, record, actions, ct, [PushRows.Finished(space, before.Id, connector.Id, incident, listedAt)]))

@@ -91,7 +91,7 @@ public static partial class FilesApi
             var (baseName, ext) = FileRules.Split(part.FileName);
             var file = new CaseFile(part.FileId, caseId, FileRules.Name(string.IsNullOrWhiteSpace(formName) ? baseName : formName, limits), ext,
                 part.MimeType, part.Content.Size, part.Content.Md5, part.Content.Sha1, part.Content.Sha256, time.Now(), user, owner, part.BlobName);
-            var action = new UserAction(Guid.NewGuid().ToString(), caseId, "create", "comment",
+            var action = new UserAction(Guid.NewGuid().ToString(), caseId, UserActionVerbs.Create, UserActionTypes.Comment,
                 new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
             // Renewing the note keeps the sweep off this blob for OrphanAge while the row is committed; if the sweep took the
             // upload for dead already (it outlived OrphanAge), the blob is the sweep's and the upload gives up.

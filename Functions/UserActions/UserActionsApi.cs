@@ -54,10 +54,10 @@ public static class UserActionsApi
     /// <summary>Kibana's filters: a type, or <c>action</c> (anything but comments), <c>user</c>/<c>alert</c> (comments of that kind), <c>attachment</c> (other comments).</summary>
     static bool Matches(UserAction action, string filter)
     {
-        var commentType = action.Type == "comment" ? (action.Payload["comment"] as JsonObject)?["type"]?.GetValue<string>() : null;
+        var commentType = action.Type == UserActionTypes.Comment ? (action.Payload["comment"] as JsonObject)?["type"]?.GetValue<string>() : null;
         return filter switch
         {
-            "action" => action.Type != "comment",
+            "action" => action.Type != UserActionTypes.Comment,
             "user" => commentType == "user",
             "alert" => commentType == "alert",
             "attachment" => commentType is not null and not "user" and not "alert",
