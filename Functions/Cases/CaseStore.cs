@@ -24,7 +24,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         var entity = response.Value!;
         var deleted = CaseRows.IsDeleted(entity);
         if (deleted && !includeDeleted) return null;
-        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32("Actions") ?? 0, deleted, entity.GetBoolean("HasAttachments") == true);
+        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32(CaseColumns.Actions) ?? 0, deleted, entity.GetBoolean(CaseColumns.HasAttachments) == true);
     }
 
     /// <summary>
@@ -89,7 +89,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
             return;
         }
         var caseId = current.Record.Case.Id;
-        var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { ["Deleted"] = true };
+        var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { [CaseColumns.Deleted] = true };
         await changes.Note(space, caseId, ct);
         for (var attempt = 1; !current.Deleted; attempt++)
         {
@@ -122,8 +122,8 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         await files.PurgeCase(space, caseId, ct);
         await hooks.At(Testing.HookPoints.PurgedFiles, space, ct);
         // The number's lookup row goes first, while the case row still tells which number it had.
-        var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
-        if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)
+        var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), [CaseColumns.IncrementalId], ct);
+        if (numbered.HasValue && numbered.Value!.GetInt64(CaseColumns.IncrementalId) is { } number)
             await table.DeleteEntityAsync(space, CaseRows.NumberKey(number), ETag.All, ct);
         await hooks.At(Testing.HookPoints.PurgedNumber, space, ct);
         await TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, CaseRows.ItemsPrefix(caseId)), ct);
@@ -178,10 +178,10 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     static TableEntity ImportedEntity(string space, ImportedCase c)
     {
         var entity = CaseRows.ToEntity(space, c.Record, c.ActionCount);
-        entity["TotalComment"] = c.Record.TotalComment;
-        entity["TotalAlerts"] = c.Record.TotalAlerts;
-        entity["HasAttachments"] = c.HasAttachments;
-        entity["Deleted"] = false;
+        entity[CaseColumns.TotalComment] = c.Record.TotalComment;
+        entity[CaseColumns.TotalAlerts] = c.Record.TotalAlerts;
+        entity[CaseColumns.HasAttachments] = c.HasAttachments;
+        entity[CaseColumns.Deleted] = false;
         return entity;
     }
 
