@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure;
@@ -93,7 +94,7 @@ public static partial class AttachmentsApi
     static async Task<AttachmentChange> PlanAdd(AttachmentStore store, string space, StoredCase current, NewAttachment input, CaseUser user, DateTimeOffset now, CancellationToken ct)
     {
         var c = current.Record.Case;
-        var (attachment, action) = AttachmentRules.Add(input, c.Id, NewId(), user, now, NewId);
+        var (attachment, action) = AttachmentRules.Add(input, c.Id, ObjectIds.New(), user, now, ObjectIds.New);
         attachment = attachment with { Sequence = current.ActionCount, Indexed = true };
         var rows = new List<TableTransactionAction>
         {
@@ -105,7 +106,7 @@ public static partial class AttachmentsApi
         if (attachment.Type == AttachmentTypes.Alert && c.Settings.ExtractObservables == true)
         {
             var observables = await store.Observables(space, c.Id, ct);
-            var extracted = ObservableRules.Extract(observables, attachment.AlertEcs, now, NewId);
+            var extracted = ObservableRules.Extract(observables, attachment.AlertEcs, now, ObjectIds.New);
             if (extracted.Count > 0)
             {
                 rows.Add(new(TableTransactionActionType.UpsertReplace, AttachmentRows.ObservablesEntity(space, c.Id, [.. observables, .. extracted])));
@@ -134,9 +135,9 @@ public static partial class AttachmentsApi
         var record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
             CasesAccess.Of(http).Require(CasePrivilege.Update, "comment", current.Record.Case.Owner);
-            var stored = (IsId(id) ? await store.Get(space, caseId, id, ct) : null)
+            var stored = (ObjectIds.IsWellFormed(id) ? await store.Get(space, caseId, id, ct) : null)
                 ?? throw await CommentNotFound(store, space, caseId, id, ct);
-            if (AttachmentRules.Update(stored.Attachment, input, version, user, now, NewId) is not { } edit) return null;
+            if (AttachmentRules.Update(stored.Attachment, input, version, user, now, ObjectIds.New) is not { } edit) return null;
             var (next, action) = edit;
             var rows = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, AttachmentRows.ToEntity(space, next), stored.ETag) };
             var before = stored.Attachment.AlertIds;
@@ -174,7 +175,7 @@ public static partial class AttachmentsApi
         await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
             CasesAccess.Of(http).Require(CasePrivilege.Delete, "comment", current.Record.Case.Owner);
-            var stored = IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null;
+            var stored = ObjectIds.IsWellFormed(commentId) ? await store.Get(space, caseId, commentId, ct) : null;
             if (stored is null)
             {
                 // A file is deleted as an attachment too, with its blob (the files' own transaction, below).
@@ -193,7 +194,7 @@ public static partial class AttachmentsApi
         var actions = files.Select(f =>
         {
             var attachment = FileAttachment.AsAttachment(f);
-            return AttachmentRules.Delete(attachment, AttachmentResponse.Json(attachment), user, now, NewId);
+            return AttachmentRules.Delete(attachment, AttachmentResponse.Json(attachment), user, now, ObjectIds.New);
         }).ToList();
         return store.Files.Detach(space, caseId, files, actions, ct);
     }
@@ -246,7 +247,7 @@ public static partial class AttachmentsApi
             rows.Add(new(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AttachmentKey(a.CaseId, a.Id)), etag));
             if (a.Indexed) rows.Add(new(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.CaseIndexKey(a.Id)), ETag.All));
             rows.AddRange(a.AlertIds.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AlertIndexKey(id, a.CaseId)), ETag.All)));
-            actions.Add(AttachmentRules.Delete(a, AttachmentResponse.Json(a), user, now, NewId));
+            actions.Add(AttachmentRules.Delete(a, AttachmentResponse.Json(a), user, now, ObjectIds.New));
         }
         var next = current.Record with
         {
@@ -261,7 +262,7 @@ public static partial class AttachmentsApi
     {
         var space = Space.Of(http);
         await LoadReadable(http, cases, space, caseId, "comment", ct);
-        var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null)?.Attachment
+        var stored = (ObjectIds.IsWellFormed(commentId) ? await store.Get(space, caseId, commentId, ct) : null)?.Attachment
             ?? (await File(store, space, caseId, commentId, ct) is { } file ? FileAttachment.AsAttachment(file) : null)
             ?? throw await CommentNotFound(store, space, caseId, commentId, ct);
         return TypedResults.Ok(AttachmentResponse.Json(stored));
@@ -321,7 +322,7 @@ public static partial class AttachmentsApi
     static async Task CheckQuote(AttachmentStore store, string space, string caseId, NewAttachment input, CancellationToken ct)
     {
         if (input.Fields["quotedCommentId"]?.GetValue<string>() is not { } quoted) return;
-        if (!IsId(quoted) || await store.Get(space, caseId, quoted, ct) is null)
+        if (!ObjectIds.IsWellFormed(quoted) || await store.Get(space, caseId, quoted, ct) is null)
             throw CasesException.BadRequest($"The quoted comment {quoted} does not exist on this case.");
     }
 
@@ -343,14 +344,8 @@ public static partial class AttachmentsApi
 
     /// <summary>Kibana's 404s: an attachment of another case is named as such; one that does not exist at all as a saved object.</summary>
     static async Task<CasesException> CommentNotFound(AttachmentStore store, string space, string caseId, string id, CancellationToken ct) =>
-        IsId(id) && await store.OtherCaseHolding(space, caseId, id, ct) is not null
+        ObjectIds.IsWellFormed(id) && await store.OtherCaseHolding(space, caseId, id, ct) is not null
             ? CasesException.NotFound($"This comment {id} does not exist in {caseId}.")
             : CasesException.NotFound($"Saved object [cases-comments/{id}] not found");
 
-    [GeneratedRegex(@"^[A-Za-z0-9-]{1,64}\z")]
-    private static partial Regex IdShape();
-
-    internal static bool IsId(string id) => IdShape().IsMatch(id);
-
-    internal static string NewId() => Guid.NewGuid().ToString();
 }

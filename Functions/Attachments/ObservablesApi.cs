@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
@@ -62,7 +63,7 @@ public static class ObservablesApi
         var owner = (await CasesApi.Load(s.Cases, Space.Of(http), caseId, ct)).Record.Case.Owner;
         var types = (await TypesOf(settings, Space.Of(http), owner, ct)).Select(t => t.Key).ToArray();
         return await Change(caseId, http, s, UserActionVerbs.Add, CasePrivilege.Update, (list, now) =>
-            [.. list, ObservableRules.Add(list, typeKey, value, description, types, AttachmentsApi.NewId(), now)], ct);
+            [.. list, ObservableRules.Add(list, typeKey, value, description, types, ObjectIds.New(), now)], ct);
     }
 
     static async Task<Ok<JsonObject>> Update(string caseId, string observableId, HttpContext http, [AsParameters] AttachmentServices s, CancellationToken ct)
@@ -123,7 +124,7 @@ public static class ObservablesApi
 
     /// <summary>Kibana's user action for observables: type <c>observables</c>, payload <c>{observables: {count, actionType}}</c>.</summary>
     internal static UserAction Action(Case c, string actionType, int count, CaseUser user, DateTimeOffset now) =>
-        new(AttachmentsApi.NewId(), c.Id, actionType, UserActionTypes.Observables,
+        new(ObjectIds.New(), c.Id, actionType, UserActionTypes.Observables,
             new JsonObject { ["observables"] = new JsonObject { ["count"] = count, ["actionType"] = actionType } }, now, user, c.Owner);
 
     internal static JsonArray Json(IEnumerable<Observable> observables) => new(observables.Select(o => (JsonNode?)new JsonObject

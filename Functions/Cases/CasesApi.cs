@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Cases.Domain.Cases;
 using Cases.Functions.Access;
 using Cases.Domain.Errors;
@@ -38,7 +39,7 @@ public static class CasesApi
         input = TemplateRules.Apply(input, owner, settings);
         // The connector must exist in this space, with its type's fields.
         if (input.Connector is { } connector) input = input with { Connector = await s.Connectors.Check(space, CaseValidation.Connector(connector), ct) };
-        var (created, action) = CaseRules.Create(input, NewId(), s.Identity.Of(http), s.Time.Now(), NewId, settings?.CustomFields);
+        var (created, action) = CaseRules.Create(input, ObjectIds.New(), s.Identity.Of(http), s.Time.Now(), ObjectIds.New, settings?.CustomFields);
         var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
         await s.Store.Create(space, record, action, ct);
         await s.Events.CaseCreated(space, record, created.CreatedBy, created.CreatedAt);
@@ -70,7 +71,7 @@ public static class CasesApi
         var user = s.Identity.Of(http);
         var now = s.Time.Now();
 
-        var stored = await Task.WhenAll(patches.Select(p => CaseRequests.IsCaseId(p.Id) ? s.Store.Get(space, p.Id, ct) : Task.FromResult<StoredCase?>(null)));
+        var stored = await Task.WhenAll(patches.Select(p => ObjectIds.IsWellFormed(p.Id) ? s.Store.Get(space, p.Id, ct) : Task.FromResult<StoredCase?>(null)));
         var missing = patches.Where((p, i) => stored[i] is null).Select(p => p.Id).ToArray();
         if (missing.Length > 0)
             throw CasesException.NotFound($"These cases {string.Join(", ", missing)} do not exist. Please check you have the correct ids.");
@@ -81,7 +82,7 @@ public static class CasesApi
         // Custom fields are checked against the settings of each case's owner, read once per owner.
         var customFields = await CustomFieldsByOwner(s.Settings, space,
             patches.Select((p, i) => (p, i)).Where(x => x.p.CustomFields.IsSet).Select(x => stored[x.i]!.Record.Case.Owner), ct);
-        var changes = patches.Select((p, i) => CaseRules.Apply(stored[i]!.Record.Case, p, user, now, NewId,
+        var changes = patches.Select((p, i) => CaseRules.Apply(stored[i]!.Record.Case, p, user, now, ObjectIds.New,
             customFields.GetValueOrDefault(stored[i]!.Record.Case.Owner))).ToArray();
         if (changes.All(c => c is null)) throw CasesException.NotAcceptable("All update fields are identical to current version.");
         for (var i = 0; i < patches.Count; i++)
@@ -125,7 +126,7 @@ public static class CasesApi
             if (await store.TryUpdate(space, current, next, change.Actions, ct)) return next;
             current = await store.Get(space, patch.Id, ct) ?? throw CasesException.NotFound($"These cases {patch.Id} do not exist. Please check you have the correct ids.");
             if (current.Record.Version != readVersion || attempt == 5) throw StaleCases([patch.Id]);
-            change = CaseRules.Apply(current.Record.Case, patch, user, now, NewId, customFields) ?? throw StaleCases([patch.Id]);
+            change = CaseRules.Apply(current.Record.Case, patch, user, now, ObjectIds.New, customFields) ?? throw StaleCases([patch.Id]);
         }
     }
 
@@ -135,15 +136,15 @@ public static class CasesApi
         var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
         if (ids.Count == 0) throw CasesException.BadRequest("The length of the field ids is too short. Array must be of length >= 1.");
         CaseValidation.MaxItems("ids", ids.Count, CaseLimits.BulkDeleteMax);
-        var stored = await Task.WhenAll(ids.Select(async id => (CaseRequests.IsCaseId(id) ? await store.Get(space, id, ct, includeDeleted: true) : null)
-            ?? throw CasesException.NotFound($"Saved object [cases/{id}] not found")));
+        var stored = await Task.WhenAll(ids.Select(async id => (ObjectIds.IsWellFormed(id) ? await store.Get(space, id, ct, includeDeleted: true) : null)
+            ?? throw CasesException.CaseNotFound(id)));
         CasesAccess.Of(http).Require(CasePrivilege.Delete, "case", stored.Select(s => s.Record.Case.Owner));
         var user = identity.Of(http);
         var now = time.Now();
         foreach (var current in stored)
         {
             var c = current.Record.Case;
-            var deleted = new UserAction(NewId(), c.Id, UserActionVerbs.Delete, UserActionTypes.DeleteCase, [], now, user, c.Owner);
+            var deleted = new UserAction(ObjectIds.New(), c.Id, UserActionVerbs.Delete, UserActionTypes.DeleteCase, [], now, user, c.Owner);
             await store.Delete(space, current, deleted, ct);
             await events.CaseDeleted(space, current.Record, user, now);
         }
@@ -176,11 +177,10 @@ public static class CasesApi
     }
 
     internal static async Task<StoredCase> Load(CaseStore store, string space, string caseId, CancellationToken ct) =>
-        (CaseRequests.IsCaseId(caseId) ? await store.Get(space, caseId, ct) : null)
-        ?? throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+        (ObjectIds.IsWellFormed(caseId) ? await store.Get(space, caseId, ct) : null)
+        ?? throw CasesException.CaseNotFound(caseId);
 
     static CasesException StaleCases(IEnumerable<string> ids) =>
         CasesException.Conflict($"These cases {string.Join(", ", ids)} has been updated. Please refresh before saving additional updates.");
 
-    static string NewId() => Guid.NewGuid().ToString();
 }

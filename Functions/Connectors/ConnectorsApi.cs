@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
@@ -39,7 +40,7 @@ public static class ConnectorsApi
             ?? throw CasesException.BadRequest($"[request body.connector_type_id]: connector type \"{Text(body, "connector_type_id")}\" is not supported; supported: {string.Join(", ", ConnectorKind.All.Select(k => k.Id))}");
         var name = Name(body);
         var (config, secrets) = Validate(kind, body, s.AllowedHosts);
-        id ??= Guid.NewGuid().ToString();
+        id ??= ObjectIds.New();
         if (!await s.Store.TryAdd(space, id, kind, name, config, secrets, ct))
             throw CasesException.Conflict($"Saved object [action/{id}] conflict");
         return TypedResults.Ok(ConnectorResponse.From((await s.Store.Get(space, id, ct))!));

@@ -208,7 +208,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     }
 
 
-    static CasesException NotFound(string caseId) => CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+    static CasesException NotFound(string caseId) => CasesException.CaseNotFound(caseId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Blobs of deleted files of case {CaseId} are left to the timer's sweep")]
     static partial void LogLeftForSweep(ILogger logger, Exception ex, string caseId);

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Azure;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -58,7 +59,7 @@ public static partial class FilesApi
         var space = Space.Of(http);
         var limits = store.Limits;
         var user = identity.Of(http);
-        if (!CaseRequests.IsCaseId(caseId)) throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+        if (!ObjectIds.IsWellFormed(caseId)) throw CasesException.CaseNotFound(caseId);
         var owner = await store.CheckRoom(space, caseId, ct);
         CasesAccess.Of(http).Require(CasePrivilege.Files, "file", owner);
         if (http.Request.ContentLength > limits.MaxFileBytes + MultipartOverhead) throw FileRules.TooLarge("", limits);
@@ -74,7 +75,7 @@ public static partial class FilesApi
                 var (name, extension) = FileRules.Split(fileName);
                 FileRules.Name(earlyName ?? name, limits);
                 var mimeType = FileRules.MimeType(declaredType, extension, limits);
-                var fileId = Guid.NewGuid().ToString();
+                var fileId = ObjectIds.New();
                 var blobName = FileBlobs.Name(space, caseId, fileId);
                 var blob = await blobs.Block(blobName, ct);
                 noted = await pending.Add(space, caseId, [fileId], PendingBlobs.Upload, ct);
@@ -91,7 +92,7 @@ public static partial class FilesApi
             var (baseName, ext) = FileRules.Split(part.FileName);
             var file = new CaseFile(part.FileId, caseId, FileRules.Name(string.IsNullOrWhiteSpace(formName) ? baseName : formName, limits), ext,
                 part.MimeType, part.Content.Size, part.Content.Md5, part.Content.Sha1, part.Content.Sha256, time.Now(), user, owner, part.BlobName);
-            var action = new UserAction(Guid.NewGuid().ToString(), caseId, UserActionVerbs.Create, UserActionTypes.Comment,
+            var action = new UserAction(ObjectIds.New(), caseId, UserActionVerbs.Create, UserActionTypes.Comment,
                 new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
             // Renewing the note keeps the sweep off this blob for OrphanAge while the row is committed; if the sweep took the
             // upload for dead already (it outlived OrphanAge), the blob is the sweep's and the upload gives up.
@@ -277,7 +278,7 @@ public static partial class FilesApi
         var actions = files.Select(f =>
         {
             var attachment = FileAttachment.AsAttachment(f);
-            return Domain.Attachments.AttachmentRules.Delete(attachment, Attachments.AttachmentResponse.Json(attachment), user, now, () => Guid.NewGuid().ToString());
+            return Domain.Attachments.AttachmentRules.Delete(attachment, Attachments.AttachmentResponse.Json(attachment), user, now, ObjectIds.New);
         }).ToList();
         await store.Detach(space, caseId, files, actions, ct);
         return TypedResults.NoContent();
@@ -291,7 +292,7 @@ public static partial class FilesApi
     }
 
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
-        (CaseRequests.IsCaseId(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
+        (ObjectIds.IsWellFormed(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A file blob of case {CaseId} is left to the timer's sweep")]

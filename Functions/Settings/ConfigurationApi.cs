@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Cases.Domain.Cases;
 using Cases.Domain.Settings;
 using Cases.Functions.Access;
@@ -39,7 +40,7 @@ public static class ConfigurationApi
         var input = await ConfigurationRequests.ReadNew(http.Request, ct);
         CasesAccess.Of(http).Require(CasePrivilege.Settings, "case configuration", CaseValidation.Owner(input.Owner));
         if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(Space.Of(http), CaseValidation.Connector(connector), ct) };
-        var configuration = ConfigurationRules.Create(input, Guid.NewGuid().ToString(), identity.Of(http), time.Now());
+        var configuration = ConfigurationRules.Create(input, ObjectIds.New(), identity.Of(http), time.Now());
         var stored = await store.Replace(Space.Of(http), configuration, ct);
         return TypedResults.Ok(ConfigurationResponse.From(stored));
     }

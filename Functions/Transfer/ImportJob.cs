@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -207,7 +208,7 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, ILogg
         type = SavedObjectReader.Text(o["type"]) ?? "";
         id = SavedObjectReader.Text(o["id"]) ?? "";
         if (type.Length == 0) return Unknown($"Line {number} has no type.");
-        if (!SavedObjectReader.IsValidId(id)) return Unknown($"Line {number}: the id must be 1-64 letters, digits or '-'.");
+        if (!ObjectIds.IsWellFormed(id)) return Unknown($"Line {number}: the id must be 1-64 letters, digits or '-'.");
         if (type == SavedObjectTypes.Connector)
             return new JsonObject { ["type"] = "unsupported_type", ["message"] = "Connectors (type action) are not imported: create them again in this deployment; cases keep their connector ids." };
         if (!SavedObjectTypes.Importable.Contains(type)) return new JsonObject { ["type"] = "unsupported_type" };

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,12 +22,6 @@ namespace Cases.Functions.Transfer;
 /// </summary>
 public static partial class SavedObjectReader
 {
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
-    private static partial Regex IdShape();
-
-    /// <summary>Ids become row keys: Kibana's are UUIDs; we take 1-64 letters, digits and '-'.</summary>
-    public static bool IsValidId(string? id) => id is not null && IdShape().IsMatch(id);
-
     /// <summary>The id a reference of the given name (or, for the case, type) points at, or null.</summary>
     public static string? ReferenceId(JsonObject so, string name, string? type = null)
     {

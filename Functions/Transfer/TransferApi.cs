@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Cases.Functions.Access;
 using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
@@ -51,7 +52,7 @@ public static class TransferApi
         if (request.CaseIds is { } ids)
         {
             // Every named object must exist before the first byte is sent (the status cannot change afterwards).
-            var found = await Task.WhenAll(ids.Select(id => CaseRequests.IsCaseId(id) ? store.Get(space, id, ct) : Task.FromResult<StoredCase?>(null)));
+            var found = await Task.WhenAll(ids.Select(id => ObjectIds.IsWellFormed(id) ? store.Get(space, id, ct) : Task.FromResult<StoredCase?>(null)));
             var missing = ids.Where((_, i) => found[i] is null).ToArray();
             if (missing.Length > 0)
                 throw CasesException.BadRequest($"Error fetching objects to export: {string.Join(", ", missing.Select(id => $"cases:{id}"))} not found.");

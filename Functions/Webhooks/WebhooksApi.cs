@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Cases.Functions.Access;
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
@@ -53,7 +54,7 @@ public static class WebhooksApi
         if (await s.Store.Count(space, ct) >= MaxPerSpace)
             throw CasesException.BadRequest($"A space can have at most {MaxPerSpace} webhooks.");
 
-        var hook = new Webhook(Guid.NewGuid().ToString(), url.AbsoluteUri, events, s.Secrets.Protect(input.Secret), s.Time.Now(), user.Username);
+        var hook = new Webhook(ObjectIds.New(), url.AbsoluteUri, events, s.Secrets.Protect(input.Secret), s.Time.Now(), user.Username);
         await s.Store.Add(space, hook, ct);
         return TypedResults.Ok(WebhookResponse.From(hook));
     }
