@@ -64,6 +64,7 @@ public sealed class BenchApp : IAsyncDisposable
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
         {
             var (c, action) = CaseRules.Create(input(i), Guid.NewGuid().ToString(), users[i % users.Length], createdAt(i), () => Guid.NewGuid().ToString());
+            await store.QueueForNumber(space, c.Id, c.CreatedAt, ct);
             await store.Create(space, new CaseRecord(transform?.Invoke(i, c) ?? c, 1, 0, 0, null), action, ct);
             if (Interlocked.Increment(ref done) % 10_000 == 0)
                 Console.Error.WriteLine($"  seeded {done:N0} cases ({done / clock.Elapsed.TotalSeconds:N0}/s)");

@@ -1,3 +1,4 @@
+using Cases.Functions.Upkeep;
 using Cases.Functions.Hosting;
 using Cases.Functions.Numbering;
 

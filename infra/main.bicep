@@ -104,7 +104,7 @@ var deploymentContainerName = 'app-package'
 var caseFilesContainerName = 'case-files'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
-var helperTableNames = ['numbering', 'changes', 'views', 'alertsync', 'pendingblobs', 'connectors', 'profiles', 'webhooks', 'notifysent']
+var helperTableNames = ['numbering', 'views', 'alertsync', 'pendingblobs', 'connectors', 'profiles', 'webhooks', 'notifysent']
 // The notification queue (email and webhook deliveries, docs/notifications.md) and where failed messages are set aside.
 var notificationQueueNames = ['${toLower(tablePrefix)}case-notifications', '${toLower(tablePrefix)}case-notifications-poison']
 var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
@@ -409,6 +409,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Cases__Secrets__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Cases__Secrets__KeyName', value: secretsKeyName }
         { name: 'Cases__Secrets__ClientId', value: identity.properties.clientId }
+        // Notifications: the DrainNotifications queue trigger reads %Cases:Notifications:Queue%, so it must exist; the
+        // in-process reader stays off (the worker's default, said here too).
+        { name: 'Cases__Notifications__Queue', value: notificationQueueNames[0] }
+        { name: 'Cases__Notifications__RunInProcess', value: 'false' }
         // AssignCaseNumbers' NCRONTAB schedule: its TimerTrigger reads %NUMBERING_SCHEDULE%, so it must exist.
         { name: 'NUMBERING_SCHEDULE', value: numberingSchedule }
         // Distinct per app, so two apps sharing an account never share the timer lock (see README).

@@ -74,7 +74,7 @@ public static class AttachmentLimits
     public const int StateJsonMax = 200_000;
     /// <summary>
     /// Alerts written in one entity-group transaction (at most 100 operations): each alert has an index row, plus the
-    /// attachment and its case index row, the case row, up to two user actions and the observables row. Larger requests
+    /// attachment and its case index row, the case row, its change note, up to two user actions and the observables row. Larger requests
     /// become several attachments.
     /// </summary>
     public const int AlertsPerTransaction = 90;

@@ -20,7 +20,7 @@ public sealed record StoredAttachment(Attachment Attachment, ETag ETag);
 public sealed record AttachmentChange(CaseRecord Next, IReadOnlyList<UserAction> Actions, IReadOnlyList<TableTransactionAction> Rows);
 
 /// <summary>Reads attachments and commits attachment changes together with the case counters and user actions.</summary>
-public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes, FileStore files, Testing.TestHooks hooks)
+public sealed class AttachmentStore(CasesTables tables, ChangeLog changes, FileStore files, Testing.TestHooks hooks)
 {
     public FileStore Files => files;
 
@@ -108,13 +108,14 @@ public sealed class AttachmentStore(CasesTables tables, Find.ChangeLog changes, 
         batch.AddRange(change.Rows);
         batch.AddRange(change.Actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
-        // Announced in the space's change log first, so every instance's find view re-reads the case (new counters, updated_at).
-        await changes.Note(space, change.Next.Case.Id, ct);
+        // Announced in the space's change log with the commit, so every instance's find view re-reads the case (new counters, updated_at).
+        var note = changes.Note(space, change.Next.Case.Id);
+        batch.Add(note.Action);
         await hooks.At(Testing.HookPoints.AttachmentCommit, space, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
-            changes.Saved(space, change.Next);
+            changes.Saved(space, change.Next, note);
             return true;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)

@@ -33,10 +33,10 @@ public static partial class AttachmentsApi
         cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(400, 404);
         cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment").RequiresCases(CasePrivilege.Read, "comment").ProducesErrors(404);
         cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment").RequiresCases(CasePrivilege.Delete, "comment").ProducesErrors(400, 404);
-        cases.MapGet("/{caseId}/alerts", AttachmentQueries.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
-        cases.MapGet("/alerts/{alertId}", AttachmentQueries.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
-        cases.MapGet("/{caseId}/events", AttachmentQueries.CaseEvents).WithName("getCaseEvents").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
-        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueries.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}/alerts", AttachmentQueryApi.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
+        cases.MapGet("/alerts/{alertId}", AttachmentQueryApi.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/{caseId}/events", AttachmentQueryApi.CaseEvents).WithName("getCaseEvents").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
+        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueryApi.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(400, 404);
     }
 
     static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, [AsParameters] AttachmentServices s, CancellationToken ct)
@@ -220,7 +220,7 @@ public static partial class AttachmentsApi
                     throw CasesException.NotFound($"No comments found for {caseId}.");
                 first = false;
                 var batch = new List<StoredAttachment>();
-                var operations = 1; // the case row
+                var operations = 2; // the case row and its change note
                 foreach (var a in all)
                 {
                     var cost = 2 + a.Attachment.AlertIds.Count + (a.Attachment.Indexed ? 1 : 0);

@@ -13,7 +13,7 @@ public sealed record StoredCase(CaseRecord Record, ETag ETag, int ActionCount, b
 public sealed record ImportedCase(CaseRecord Record, int ActionCount, bool HasAttachments, bool IsNew);
 
 /// <summary>Reads and writes cases; every write commits the case and its user actions in one transaction.</summary>
-public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.FileStore files, Testing.TestHooks hooks)
+public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.TestHooks hooks)
 {
     /// <summary>A live case, or null. <paramref name="includeDeleted"/> also returns one whose deletion was cut off.</summary>
     public async Task<StoredCase?> Get(string space, string caseId, CancellationToken ct, bool includeDeleted = false)
@@ -28,23 +28,29 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     }
 
     /// <summary>
-    /// Queues the case for a number and announces the change, then commits it with its create_case action. Both rows
-    /// go first (side by side, one round trip): a case without a queue row would never be numbered, nor an unannounced
-    /// one seen by other instances, while a queue row or change note without a case is harmless and cleared later.
+    /// Commits a new case with its create_case action and its change note in one transaction. The caller has queued it
+    /// for a number first (<see cref="QueueForNumber"/>): a case without a queue row would never be numbered, while a
+    /// queue row without a case is harmless and cleared by the next numbering run. The queue has a table of its own so
+    /// that a numbering run finds the waiting cases of every space in one query.
     /// </summary>
     public async Task Create(string space, CaseRecord record, UserAction created, CancellationToken ct)
     {
-        var numbering = await tables.Numbering(ct);
-        await Task.WhenAll(
-            numbering.UpsertEntityAsync(Numbering.PendingNumbers.Row(space, record.Case), TableUpdateMode.Replace, ct),
-            changes.Note(space, record.Case.Id, ct));
         var table = await tables.Cases(ct);
+        var note = changes.Note(space, record.Case.Id);
         await table.SubmitTransactionAsync(
         [
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, record, 1)),
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, created, CaseRows.UserActionKey(created, 0))),
+            note.Action,
         ], ct);
-        changes.Saved(space, record);
+        changes.Saved(space, record, note);
+    }
+
+    /// <summary>Puts a case about to be created on the numbering queue (see <see cref="Create"/>).</summary>
+    public async Task QueueForNumber(string space, string caseId, DateTimeOffset createdAt, CancellationToken ct)
+    {
+        var numbering = await tables.Numbering(ct);
+        await numbering.UpsertEntityAsync(PendingNumbers.Row(space, caseId, createdAt), TableUpdateMode.Replace, ct);
     }
 
     /// <summary>
@@ -60,12 +66,13 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
         batch.AddRange(actions.Select((a, i) =>
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
         if (alongside is not null) batch.AddRange(alongside);
-        await changes.Note(space, next.Case.Id, ct);
+        var note = changes.Note(space, next.Case.Id);
+        batch.Add(note.Action);
         await hooks.At(Testing.HookPoints.CaseCommit, space, ct);
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
-            changes.Saved(space, next);
+            changes.Saved(space, next, note);
             await hooks.At(Testing.HookPoints.CaseCommitted, space, ct);
             return true;
         }
@@ -76,22 +83,17 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     }
 
     /// <summary>
-    /// Deletes a case in two steps that survive a crash between them: first the case is marked deleted together with
-    /// the delete_case record (from then on it is gone for every reader), then everything it owns is removed.
+    /// The first step of a delete (see Deletion/CaseDeletion.cs): marks the case deleted together with its delete_case
+    /// record and change note; from then on it is gone for every reader. A change meanwhile (an edit, a counter, a
+    /// number) does not stop it: the mark is applied over the current row.
     /// </summary>
-    public async Task Delete(string space, StoredCase current, UserAction deleted, CancellationToken ct)
+    public async Task MarkDeleted(string space, StoredCase current, UserAction deleted, CancellationToken ct)
     {
         var table = await tables.Cases(ct);
-        if (current.Deleted)
-        {
-            // A deletion that was cut off: its record is already written, only the purge is left.
-            await Purge(table, space, current.Record.Case.Id, ct);
-            return;
-        }
         var caseId = current.Record.Case.Id;
         var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { [CaseColumns.Deleted] = true };
-        await changes.Note(space, caseId, ct);
-        for (var attempt = 1; !current.Deleted; attempt++)
+        var note = changes.Note(space, caseId);
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
@@ -99,28 +101,24 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
                 [
                     new TableTransactionAction(TableTransactionActionType.UpdateMerge, tombstone, current.ETag),
                     new TableTransactionAction(TableTransactionActionType.UpsertReplace, CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(caseId))),
+                    note.Action,
                 ], ct);
                 break;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 10)
             {
-                // Changed meanwhile (an edit, a counter, a number): the delete still wins, over the current row.
                 current = await Get(space, caseId, ct, includeDeleted: true) ?? throw new InvalidOperationException($"Case {caseId} vanished while being deleted.");
+                if (current.Deleted) break; // marked meanwhile by another delete
             }
         }
-        changes.Removed(space, caseId);
+        changes.Removed(space, caseId, note);
         await hooks.At(Testing.HookPoints.DeleteMarked, space, ct);
-        await Purge(table, space, caseId, ct);
     }
 
-    async Task Purge(TableClient table, string space, string caseId, CancellationToken ct)
+    /// <summary>The last step of a delete: the number's lookup row, everything under the case's prefix, the case row.</summary>
+    public async Task PurgeRows(string space, string caseId, CancellationToken ct)
     {
-        // Index rows live outside the case's prefix and are found through its attachments, so they go first.
-        await Attachments.AlertIndex.Purge(table, space, caseId, ct);
-        await hooks.At(Testing.HookPoints.PurgedAlertIndex, space, ct);
-        // Blobs and file index rows likewise, while the case's file rows still list them.
-        await files.PurgeCase(space, caseId, ct);
-        await hooks.At(Testing.HookPoints.PurgedFiles, space, ct);
+        var table = await tables.Cases(ct);
         // The number's lookup row goes first, while the case row still tells which number it had.
         var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), [CaseColumns.IncrementalId], ct);
         if (numbered.HasValue && numbered.Value!.GetInt64(CaseColumns.IncrementalId) is { } number)
@@ -132,27 +130,30 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
     }
 
     /// <summary>
-    /// Writes imported cases, up to 100 per transaction. New ones are queued for a number first (as <see cref="Create"/>
-    /// does); every one is announced in the change log before it is written. The rows are merged, so a case that is
-    /// overwritten keeps its number and its file counter. Returns the ids that could not be written, with the reason.
+    /// Writes imported cases, 50 per transaction, each with its change note. New ones are queued for a number first (as
+    /// <see cref="Create"/> does). The rows are merged, so a case that is overwritten keeps its number and its file
+    /// counter. Returns the ids that could not be written, with the reason.
     /// </summary>
     public async Task<Dictionary<string, string>> Import(string space, IReadOnlyList<ImportedCase> cases, CancellationToken ct)
     {
         var numbering = await tables.Numbering();
         foreach (var chunk in cases.Where(c => c.IsNew).Chunk(100))
             await numbering.SubmitTransactionAsync(chunk.Select(c =>
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, Numbering.PendingNumbers.Row(space, c.Record.Case))), ct);
-        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-            async (c, token) => await changes.Note(space, c.Record.Case.Id, token));
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, PendingNumbers.Row(space, c.Record.Case.Id, c.Record.Case.CreatedAt))), ct);
 
         var table = await tables.Cases();
         var failed = new Dictionary<string, string>();
-        foreach (var chunk in cases.Chunk(100))
+        var notes = new Dictionary<string, ChangeNote>();
+        List<TableTransactionAction> Rows(ImportedCase c)
         {
-            var rows = chunk.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertMerge, ImportedEntity(space, c))).ToList();
+            var note = notes[c.Record.Case.Id] = changes.Note(space, c.Record.Case.Id);
+            return [new(TableTransactionActionType.UpsertMerge, ImportedEntity(space, c)), note.Action];
+        }
+        foreach (var chunk in cases.Chunk(50))
+        {
             try
             {
-                await table.SubmitTransactionAsync(rows, ct);
+                await table.SubmitTransactionAsync(chunk.SelectMany(Rows), ct);
             }
             catch (TableTransactionFailedException)
             {
@@ -161,9 +162,9 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
                 {
                     try
                     {
-                        await table.UpsertEntityAsync(ImportedEntity(space, c), TableUpdateMode.Merge, ct);
+                        await table.SubmitTransactionAsync(Rows(c), ct);
                     }
-                    catch (RequestFailedException ex) when (ex.Status is >= 400 and < 500)
+                    catch (TableTransactionFailedException ex) when (ex.Status is >= 400 and < 500)
                     {
                         failed[c.Record.Case.Id] = ex.ErrorCode ?? ex.Message;
                     }
@@ -171,7 +172,7 @@ public sealed class CaseStore(CasesTables tables, Find.ChangeLog changes, Files.
             }
         }
         foreach (var c in cases)
-            if (!failed.ContainsKey(c.Record.Case.Id)) changes.Saved(space, c.Record);
+            if (!failed.ContainsKey(c.Record.Case.Id)) changes.Saved(space, c.Record, notes[c.Record.Case.Id]);
         return failed;
     }
 

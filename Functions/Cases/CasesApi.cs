@@ -35,11 +35,15 @@ public static class CasesApi
         // The owner's settings in this space decide the custom fields and may supply a template.
         var owner = CaseValidation.Owner(input.Owner);
         CasesAccess.Of(http).Require(CasePrivilege.Create, "case", owner);
-        var settings = (await s.Settings.Get(space, owner, ct))?.Configuration;
+        var (id, now) = (ObjectIds.New(), s.Time.Now());
+        // The numbering queue row goes beside the settings read (one round trip for both), the case then in one transaction.
+        var reading = s.Settings.Get(space, owner, ct);
+        await Task.WhenAll(reading, s.Store.QueueForNumber(space, id, now, ct));
+        var settings = (await reading)?.Configuration;
         input = TemplateRules.Apply(input, owner, settings);
         // The connector must exist in this space, with its type's fields.
         if (input.Connector is { } connector) input = input with { Connector = await s.Connectors.Check(space, CaseValidation.Connector(connector), ct) };
-        var (created, action) = CaseRules.Create(input, ObjectIds.New(), s.Identity.Of(http), s.Time.Now(), ObjectIds.New, settings?.CustomFields);
+        var (created, action) = CaseRules.Create(input, id, s.Identity.Of(http), now, ObjectIds.New, settings?.CustomFields);
         var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
         await s.Store.Create(space, record, action, ct);
         await s.Events.CaseCreated(space, record, created.CreatedBy, created.CreatedAt);
@@ -130,7 +134,7 @@ public static class CasesApi
         }
     }
 
-    static async Task<NoContent> Delete(HttpContext http, CaseStore store, CallerIdentity identity, TimeProvider time, CaseEvents events, CancellationToken ct)
+    static async Task<NoContent> Delete(HttpContext http, CaseStore store, Deletion.CaseDeletion deletion, CallerIdentity identity, TimeProvider time, CaseEvents events, CancellationToken ct)
     {
         var space = Space.Of(http);
         var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
@@ -145,7 +149,7 @@ public static class CasesApi
         {
             var c = current.Record.Case;
             var deleted = new UserAction(ObjectIds.New(), c.Id, UserActionVerbs.Delete, UserActionTypes.DeleteCase, [], now, user, c.Owner);
-            await store.Delete(space, current, deleted, ct);
+            await deletion.Delete(space, current, deleted, ct);
             await events.CaseDeleted(space, current.Record, user, now);
         }
         return TypedResults.NoContent();

@@ -87,11 +87,9 @@ public sealed record ConnectorKind(string Id, string Name, KeySpec[] Config, Key
     public JsonObject ValidConfig(JsonNode? config)
     {
         var valid = Validate(config, Config, "config");
-        if (this == ServiceNowItsm || this == ServiceNowSir)
-        {
-            if (valid["isOAuth"]?.GetValueKind() == JsonValueKind.True)
-                throw Invalid("config", "[isOAuth]: OAuth is not supported here; use a ServiceNow user name and password");
-        }
+        if ((this == ServiceNowItsm || this == ServiceNowSir) && IsOAuth(valid))
+            foreach (var key in new[] { "userIdentifierValue", "clientId", "jwtKeyId" })
+                if (valid[key] is null) throw Invalid("config", $"{key} must be provided when isOAuth = true");
         if (this == CasesWebhook)
             foreach (var key in new[] { "createIncidentJson", "updateIncidentJson", "createCommentJson" })
                 if (valid[key] is JsonValue template && !TemplateRenderer.IsJsonTemplate(template.GetValue<string>()))
@@ -102,13 +100,52 @@ public sealed record ConnectorKind(string Id, string Name, KeySpec[] Config, Key
     public JsonObject ValidSecrets(JsonNode? secrets, JsonObject config)
     {
         var valid = Validate(secrets, Secrets, "secrets");
-        if (this == ServiceNowItsm || this == ServiceNowSir)
-            foreach (var key in new[] { "username", "password" })
-                if (valid[key] is null) throw Invalid("secrets", $"[{key}]: expected value of type [string] but got [undefined]");
+        if (this == ServiceNowItsm || this == ServiceNowSir) ServiceNowCredentials(valid, config);
         if (this == CasesWebhook && config["hasAuth"]?.GetValueKind() != JsonValueKind.False)
             foreach (var key in new[] { "user", "password" })
                 if (valid[key] is null) throw Invalid("secrets", $"[{key}]: expected value of type [string] but got [undefined] (hasAuth is true)");
         return valid;
+    }
+
+    static bool IsOAuth(JsonObject config) => config["isOAuth"]?.GetValueKind() == JsonValueKind.True;
+
+    /// <summary>
+    /// Kibana's ServiceNow rules (stack_connectors <c>lib/servicenow/validators.ts</c>): basic credentials or OAuth ones,
+    /// each pair complete, matching <c>isOAuth</c>, never both. Beyond Kibana, an OAuth private key must be readable (a
+    /// PEM RSA key, encrypted PKCS#8 opened by <c>privateKeyPassword</c>), so a bad key is a 400 now, not a failed push.
+    /// </summary>
+    static void ServiceNowCredentials(JsonObject secrets, JsonObject config)
+    {
+        bool Has(JsonObject o, string key) => o[key] is JsonValue v && v.GetValue<string>().Length > 0;
+        if (!new[] { "username", "password", "clientSecret", "privateKey" }.Any(k => Has(secrets, k)))
+            throw Invalid("secrets", "Either basic auth or OAuth credentials must be specified");
+        if (Has(secrets, "username") || Has(secrets, "password"))
+        {
+            if (!Has(secrets, "username") || !Has(secrets, "password")) throw Invalid("secrets", "username and password must both be specified");
+        }
+        else if (!Has(secrets, "clientSecret") || !Has(secrets, "privateKey"))
+            throw Invalid("secrets", "clientSecret and privateKey must both be specified");
+
+        if (IsOAuth(config))
+        {
+            foreach (var key in new[] { "clientSecret", "privateKey" })
+                if (secrets[key] is null) throw Invalid("connector", $"{key} must be provided when isOAuth = true");
+            if (Has(secrets, "username") || Has(secrets, "password"))
+                throw Invalid("connector", "Username and password should not be provided with isOAuth = true");
+            try
+            {
+                Systems.ServiceNowOAuth.ReadKey(secrets["privateKey"]!.GetValue<string>(), secrets["privateKeyPassword"]?.GetValue<string>()).Dispose();
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                throw Invalid("secrets", "[privateKey]: must be a PEM RSA private key (PKCS#1, PKCS#8, or encrypted PKCS#8 with privateKeyPassword)");
+            }
+            return;
+        }
+        foreach (var key in new[] { "username", "password" })
+            if (secrets[key] is null) throw Invalid("connector", $"{key} must be provided when isOAuth = false");
+        if (Has(secrets, "clientSecret") || Has(secrets, "privateKey") || new[] { "clientId", "userIdentifierValue", "jwtKeyId" }.Any(k => Has(config, k)))
+            throw Invalid("connector", "clientId, clientSecret, userIdentifierValue, jwtKeyId and privateKey should not be provided with isOAuth = false");
     }
 
     /// <summary>The fields a case connector of this type carries (null for none); unknown keys and wrong types are refused.</summary>

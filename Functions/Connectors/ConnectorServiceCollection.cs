@@ -1,3 +1,4 @@
+using Cases.Functions.Connectors.Systems;
 using Cases.Functions.Outbound;
 
 namespace Cases.Functions.Connectors;
@@ -11,6 +12,8 @@ public static class ConnectorServiceCollection
         services.AddSingleton<ConnectorServices>();
         services.AddSingleton<CaseConnectors>();
         services.AddSingleton<PushRows>();
+        services.AddSingleton<ServiceNowOAuth>();
+        services.AddSingleton<ExternalSystems>();
         services.AddSingleton<CasePusher>();
         services.AddOutboundClient(OutboundServices.ConnectorsClient);
         return services;

@@ -33,14 +33,21 @@ public sealed partial class ExternalCall(HttpClient http, StoredConnector connec
     public async Task<JsonNode?> Send(HttpMethod method, string url, JsonNode? body, string operation, CancellationToken ct) =>
         await Send(method, url, body?.ToJsonString(), operation, ct);
 
-    public async Task<JsonNode?> Send(HttpMethod method, string url, string? json, string operation, CancellationToken ct)
+    public Task<JsonNode?> Send(HttpMethod method, string url, string? json, string operation, CancellationToken ct) =>
+        Send(method, url, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"), Headers, operation, ct);
+
+    /// <summary>Posts a form without the connector's <see cref="Headers"/> (an OAuth token request authenticates in its body).</summary>
+    public Task<JsonNode?> PostForm(string url, IEnumerable<KeyValuePair<string, string>> form, string operation, CancellationToken ct) =>
+        Send(HttpMethod.Post, url, new FormUrlEncodedContent(form), _ => { }, operation, ct);
+
+    async Task<JsonNode?> Send(HttpMethod method, string url, HttpContent? content, Action<HttpRequestHeaders> headers, string operation, CancellationToken ct)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
             throw Fail(502, operation, $"the URL \"{url}\" is not valid");
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        Headers(request.Headers);
-        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        headers(request.Headers);
+        request.Content = content;
         HttpResponseMessage response;
         try
         {
@@ -94,7 +101,7 @@ public sealed partial class ExternalCall(HttpClient http, StoredConnector connec
         };
     }
 
-    CasesException Fail(int status, string operation, string what, int? external = null)
+    public CasesException Fail(int status, string operation, string what, int? external = null)
     {
         LogFailed(logger, Connector.Id, Connector.Kind.Id, operation, external ?? 0, status);
         var externalStatus = external is { } s ? $" (external status {s})" : "";

@@ -21,7 +21,7 @@ namespace Cases.Functions.Files;
 /// Case files: upload (Kibana's <c>POST /api/cases/{caseId}/files</c>, multipart or raw), list, metadata, download with
 /// ranges, delete (at most 10 per call); every file of a space; the cases holding a hash.
 /// </summary>
-public static partial class FilesApi
+public static class FilesApi
 {
     /// <summary>Room for the multipart framing around a file of the maximum size.</summary>
     const long MultipartOverhead = 64 * 1024;
@@ -46,19 +46,15 @@ public static partial class FilesApi
         files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
     }
 
-    sealed record Uploaded(string FileId, string BlobName, string FileName, string MimeType, StoredContent Content);
-
     /// <summary>
-    /// Streams the file into a blob, then commits the file rows, the user action and the case's counter in one
-    /// transaction. Until that commit nothing is visible; if it fails the blob is deleted; a crash between the two leaves
-    /// a blob without a row, which no read can reach and the timer's run deletes (<see cref="PendingBlobs"/>).
+    /// Checks the case has room and the caller may add files, then runs the upload (<see cref="FileUpload"/>) and answers
+    /// with the case, its attachments and the new file.
     /// </summary>
-    static async Task<Ok<JsonObject>> Upload(string caseId, HttpContext http, FileStore store, CaseStore cases, Attachments.AttachmentStore attachments, FileBlobs blobs,
-        PendingBlobs pending, CallerIdentity identity, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    static async Task<Ok<JsonObject>> Upload(string caseId, HttpContext http, FileStore store, FileUpload upload, CaseStore cases,
+        Attachments.AttachmentStore attachments, CallerIdentity identity, CancellationToken ct)
     {
         var space = Space.Of(http);
         var limits = store.Limits;
-        var user = identity.Of(http);
         if (!ObjectIds.IsWellFormed(caseId)) throw CasesException.CaseNotFound(caseId);
         var owner = await store.CheckRoom(space, caseId, ct);
         CasesAccess.Of(http).Require(CasePrivilege.Files, "file", owner);
@@ -66,109 +62,13 @@ public static partial class FilesApi
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
             bodyLimit.MaxRequestBodySize = limits.MaxFileBytes + MultipartOverhead;
 
-        string? discard = null; // the blob to take back if anything fails before the table commit
-        List<PendingBlobs.Entry> noted = []; // the blob's note for the timer's sweep, forgotten once it is settled
-        try
-        {
-            var (part, formName) = await UploadSource.Read(http.Request, async (fileName, declaredType, body, earlyName) =>
-            {
-                var (name, extension) = FileRules.Split(fileName);
-                FileRules.Name(earlyName ?? name, limits);
-                var mimeType = FileRules.MimeType(declaredType, extension, limits);
-                var fileId = ObjectIds.New();
-                var blobName = FileBlobs.Name(space, caseId, fileId);
-                var blob = await blobs.Block(blobName, ct);
-                noted = await pending.Add(space, caseId, [fileId], PendingBlobs.Upload, ct);
-                discard = blobName;
-                var metadata = new Dictionary<string, string> { ["space"] = space, ["caseId"] = caseId, ["fileId"] = fileId };
-                var maxBytes = FileRules.MaxBytes(mimeType, limits);
-                var content = http.Request.HasFormContentType || http.Request.ContentLength is not { } length || length == 0
-                    ? await HashingUpload.Run(body, blob, mimeType, maxBytes, () => FileRules.TooLarge(mimeType, limits), metadata,
-                        limits.UploadBlockBytes, limits.UploadBlocksInFlight, ct)
-                    : await SinglePutUpload.Run(body, length, blob, mimeType, maxBytes, () => FileRules.TooLarge(mimeType, limits), metadata, ct);
-                return new Uploaded(fileId, blobName, fileName, mimeType, content);
-            }, ct);
-
-            var (baseName, ext) = FileRules.Split(part.FileName);
-            var file = new CaseFile(part.FileId, caseId, FileRules.Name(string.IsNullOrWhiteSpace(formName) ? baseName : formName, limits), ext,
-                part.MimeType, part.Content.Size, part.Content.Md5, part.Content.Sha1, part.Content.Sha256, time.Now(), user, owner, part.BlobName);
-            var action = new UserAction(ObjectIds.New(), caseId, UserActionVerbs.Create, UserActionTypes.Comment,
-                new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
-            // Renewing the note keeps the sweep off this blob for OrphanAge while the row is committed; if the sweep took the
-            // upload for dead already (it outlived OrphanAge), the blob is the sweep's and the upload gives up.
-            noted = [await pending.Renew(noted[0], ct) ?? throw new CasesException(408, "The upload took too long and was given up; try again.")];
-            await Commit(store, space, file, action, limits.OrphanAge / 2, ct, onUnknown: () => discard = null);
-            discard = null; // committed: the blob is the file's now
-            await Settle(pending, noted, logs);
-            var stored = await CasesApi.Load(cases, space, caseId, ct);
-            // The case with all its attachments, the new file among them, as after adding any attachment.
-            var withComments = await Attachments.AttachmentsApi.WithComments(attachments, space, stored.Record, ct);
-            var response = JsonSerializer.SerializeToNode(withComments, CasesJsonContext.Default.CaseResponse)!.AsObject();
-            response["file"] = JsonSerializer.SerializeToNode(FileResponse.From(file), CasesJsonContext.Default.FileResponse);
-            return TypedResults.Ok(response);
-        }
-        finally
-        {
-            // Anything that failed after the blob was committed (a refusal, the table, the client going away) takes it back.
-            if (discard is not null)
-            {
-                try
-                {
-                    await blobs.Delete(discard, CancellationToken.None);
-                    await Settle(pending, noted, logs);
-                }
-                catch (Exception ex) { LogLeftForSweep(logs.CreateLogger("Cases.Files"), ex, caseId); } // noted: the timer's run deletes it
-            }
-        }
-    }
-
-    /// <summary>
-    /// Commits the file's rows within <paramref name="deadline"/> (well inside the renewed note's protection). If the
-    /// commit fails, the row says what happened: there, it was committed after all (a retried transaction failing on
-    /// its own first attempt's success); absent, it was not, and the caller takes the blob back. Past the deadline, or
-    /// if the row cannot be read, nobody knows: <paramref name="onUnknown"/> leaves the blob to the sweep, which keeps it
-    /// if a row holds it.
-    /// </summary>
-    static async Task Commit(FileStore store, string space, CaseFile file, UserAction action, TimeSpan deadline, CancellationToken ct, Action onUnknown)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(deadline);
-        try
-        {
-            await store.Attach(space, file, action, limit.Token);
-        }
-        catch (Exception)
-        {
-            var saved = limit.IsCancellationRequested ? null : await Saved(store, space, file); // a commit still on its way may yet land
-            if (saved is true) return;
-            if (saved is null) onUnknown();
-            throw;
-        }
-    }
-
-    static async Task<bool?> Saved(FileStore store, string space, CaseFile file)
-    {
-        try
-        {
-            return await store.Exists(space, file.CaseId, file.Id, CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Best effort: a note left behind only costs the timer's sweep a look.</summary>
-    static async Task Settle(PendingBlobs pending, List<PendingBlobs.Entry> noted, ILoggerFactory logs)
-    {
-        try
-        {
-            await pending.Remove(noted, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            LogLeftForSweep(logs.CreateLogger("Cases.Files"), ex, noted.FirstOrDefault()?.CaseId ?? "");
-        }
+        var file = await upload.Run(http.Request, space, caseId, identity.Of(http), owner, ct);
+        var stored = await CasesApi.Load(cases, space, caseId, ct);
+        // The case with all its attachments, the new file among them, as after adding any attachment.
+        var withComments = await Attachments.AttachmentsApi.WithComments(attachments, space, stored.Record, ct);
+        var response = JsonSerializer.SerializeToNode(withComments, CasesJsonContext.Default.CaseResponse)!.AsObject();
+        response["file"] = JsonSerializer.SerializeToNode(FileResponse.From(file), CasesJsonContext.Default.FileResponse);
+        return TypedResults.Ok(response);
     }
 
     static async Task<Ok<FilesPage>> ListCase(string caseId, HttpContext http, FileStore store, CaseStore cases, CancellationToken ct)
@@ -294,7 +194,4 @@ public static partial class FilesApi
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
         (ObjectIds.IsWellFormed(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A file blob of case {CaseId} is left to the timer's sweep")]
-    static partial void LogLeftForSweep(ILogger logger, Exception ex, string caseId);
 }

@@ -24,7 +24,8 @@ public static class HashingUpload
     public const int DefaultInFlight = 3;
 
     public static async Task<StoredContent> Run(Stream source, BlockBlobClient blob, string mimeType, long maxBytes,
-        Func<CasesException> tooLarge, IDictionary<string, string> metadata, int blockSize, int maxInFlight, CancellationToken ct)
+        Func<CasesException> tooLarge, IDictionary<string, string> metadata, int blockSize, int maxInFlight, CancellationToken ct,
+        Func<DateTimeOffset>? now = null)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
@@ -81,6 +82,7 @@ public static class HashingUpload
         }
 
         var md5Bytes = md5.GetHashAndReset();
+        if (now is not null) PendingBlobs.StampWritten(metadata, now()); // the blob exists from this commit on
         await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = mimeType, ContentHash = md5Bytes },

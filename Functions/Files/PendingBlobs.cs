@@ -14,8 +14,18 @@ namespace Cases.Functions.Files;
 /// so of an upload that is slow and a sweep that thinks it dead, exactly one wins: the sweep never deletes a blob
 /// that is about to get its row. The table lists only work in flight, so the sweep reads little however many files.
 /// </summary>
-public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options, Testing.TestHooks hooks)
+/// <remarks>
+/// Ages are measured on the app's <see cref="TimeProvider"/>: the note's own time, and the time the upload stamped on its
+/// blob when it wrote it (<see cref="WrittenAt"/> metadata; a blob without it falls back to its server creation time).
+/// </remarks>
+public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options, Testing.TestHooks hooks, TimeProvider time)
 {
+    /// <summary>Blob metadata: when the app wrote the blob (round-trip format), on its own clock.</summary>
+    public const string WrittenAt = "writtenat";
+
+    public static void StampWritten(IDictionary<string, string> metadata, DateTimeOffset at) =>
+        metadata[WrittenAt] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>How long a note of a blob not written yet is given: no request lives that long.</summary>
     static readonly TimeSpan UnwrittenAge = TimeSpan.FromDays(1);
 
@@ -27,7 +37,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
     public async Task<List<Entry>> Add(string space, string caseId, IReadOnlyList<string> fileIds, string kind, CancellationToken ct)
     {
         var table = await tables.PendingBlobs(ct);
-        var now = DateTimeOffset.UtcNow; // real time, like the blobs' own times the sweep compares with (tests fake the app's clock)
+        var now = time.GetUtcNow();
         var rows = fileIds.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
             Row(space, caseId, id, kind, now))).ToList();
         var results = (await table.SubmitTransactionAsync(rows, ct)).Value;
@@ -43,7 +53,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
         var table = await tables.PendingBlobs(ct);
         try
         {
-            var row = Row(entry.Space, entry.CaseId, entry.FileId, Upload, DateTimeOffset.UtcNow);
+            var row = Row(entry.Space, entry.CaseId, entry.FileId, Upload, time.GetUtcNow());
             var response = await table.UpdateEntityAsync(row, entry.ETag, TableUpdateMode.Replace, ct);
             return entry with { ETag = response.Headers.ETag ?? ETag.All };
         }
@@ -69,7 +79,7 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
     {
         var table = await tables.PendingBlobs(ct);
         var cases = await tables.Cases(ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var cutoff = now - options.Value.OrphanAge;
         int seen = 0, deleted = 0, kept = 0;
         Task<bool> Held(Entry entry) => FileRows.Exists(cases, entry.Space, entry.CaseId, entry.FileId, ct);
@@ -95,7 +105,10 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
             DateTimeOffset? created;
             try
             {
-                created = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value.CreatedOn;
+                var properties = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value;
+                created = properties.Metadata.TryGetValue(WrittenAt, out var stamp) && DateTimeOffset.TryParse(stamp,
+                    System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var written)
+                    ? written : properties.CreatedOn;
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {

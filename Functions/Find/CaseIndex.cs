@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Azure.Data.Tables;
 using Cases.Domain.Find;
 using Cases.Functions.Cases;
@@ -23,8 +22,8 @@ public sealed partial class CaseIndex
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Change rows are keyed by the writer's clock, read before its commit; re-reading this far back catches a write that
-    /// committed late, or on an instance whose clock lags.
+    /// Change notes are keyed by the writer's clock, taken before its commit; reading this far back catches a write that
+    /// committed late, or on an instance whose clock lags. Notes already applied are skipped, so this costs no reads.
     /// </summary>
     static readonly TimeSpan Overlap = TimeSpan.FromSeconds(10);
 
@@ -50,11 +49,12 @@ public sealed partial class CaseIndex
     {
         (this.tables, this.store, this.changes, this.snapshots, this.time, this.options, this.logger) =
             (tables, store, changes, snapshots, time, options.Value, logger);
-        changes.Local += (space, caseId, record) =>
+        changes.Local += (space, caseId, record, note) =>
         {
             if (!spaces.TryGetValue(space, out var view)) return;
             if (record is null) view.Current.Remove(caseId);
             else view.Current.Apply(record);
+            if (note is not null) view.Applied(note);
         };
     }
 
@@ -68,9 +68,9 @@ public sealed partial class CaseIndex
     public async Task<CaseView> View(string space, CancellationToken ct)
     {
         var view = spaces.GetOrAdd(space, _ => new SpaceView());
-        view.UsedAt = Stopwatch.GetTimestamp();
+        view.UsedAt = time.GetTimestamp();
         if (!view.Loaded) await Load(space, view, ct);
-        else if (Stopwatch.GetElapsedTime(view.RefreshedAt) >= RefreshInterval) await CatchUpBriefly(space, view, ct);
+        else if (time.GetElapsedTime(view.RefreshedAt) >= RefreshInterval) await CatchUpBriefly(space, view, ct);
         Sweep(space);
         return view.Current;
     }
@@ -85,13 +85,14 @@ public sealed partial class CaseIndex
         try
         {
             if (view.Loaded) return;
-            var refreshStarted = Stopwatch.GetTimestamp();
+            var refreshStarted = time.GetTimestamp();
             var usable = (time.GetUtcNow() - Retention / 2).UtcTicks;
-            if (await snapshots.Read(space, usable, ct) is var (loaded, cursor))
+            if (await snapshots.Read(space, usable, ct) is var (loaded, cursor, applied))
             {
                 view.Current = loaded;
                 view.CursorTicks = cursor;
-                view.SnapshotAt = Stopwatch.GetTimestamp();
+                foreach (var note in applied) view.Applied(note);
+                view.SnapshotAt = time.GetTimestamp();
             }
             else
             {
@@ -109,8 +110,8 @@ public sealed partial class CaseIndex
             }
             if (view.SnapshotAt == 0 && writeSnapshot)
             {
-                view.SnapshotAt = Stopwatch.GetTimestamp();
-                _ = WriteSnapshot(space, view.Current, view.CursorTicks);
+                view.SnapshotAt = time.GetTimestamp();
+                _ = WriteSnapshot(space, view);
             }
         }
         finally
@@ -128,7 +129,7 @@ public sealed partial class CaseIndex
         Task running;
         lock (view)
         {
-            if (Stopwatch.GetElapsedTime(view.RefreshedAt) < RefreshInterval) return;
+            if (time.GetElapsedTime(view.RefreshedAt) < RefreshInterval) return;
             running = view.CatchingUp ??= Task.Run(() => CatchUpInBackground(space, view), CancellationToken.None);
         }
         if (view.LastCatchUp > options.CatchUpWait) return;
@@ -143,10 +144,10 @@ public sealed partial class CaseIndex
 
     async Task CatchUpInBackground(string space, SpaceView view)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         try
         {
-            if (Stopwatch.GetElapsedTime(view.RefreshedAt) > Retention / 2)
+            if (time.GetElapsedTime(view.RefreshedAt) > Retention / 2)
             {
                 // Idle too long: the changes it missed may already be compacted away, so it loads again.
                 spaces.TryRemove(new KeyValuePair<string, SpaceView>(space, view));
@@ -154,14 +155,14 @@ public sealed partial class CaseIndex
             }
             await CatchUp(space, view, CancellationToken.None);
             view.RefreshedAt = started;
-            if (Stopwatch.GetElapsedTime(view.SnapshotAt) > SnapshotEvery)
+            if (time.GetElapsedTime(view.SnapshotAt) > SnapshotEvery)
             {
-                view.SnapshotAt = Stopwatch.GetTimestamp();
-                await WriteSnapshot(space, view.Current, view.CursorTicks);
+                view.SnapshotAt = time.GetTimestamp();
+                await WriteSnapshot(space, view);
             }
-            if (view.CompactedAt == 0 || Stopwatch.GetElapsedTime(view.CompactedAt) > CompactEvery)
+            if (view.CompactedAt == 0 || time.GetElapsedTime(view.CompactedAt) > CompactEvery)
             {
-                view.CompactedAt = Stopwatch.GetTimestamp();
+                view.CompactedAt = time.GetTimestamp();
                 await changes.Compact(space, (time.GetUtcNow() - Retention).UtcTicks, CancellationToken.None);
             }
         }
@@ -171,7 +172,7 @@ public sealed partial class CaseIndex
         }
         finally
         {
-            view.LastCatchUp = Stopwatch.GetElapsedTime(started);
+            view.LastCatchUp = time.GetElapsedTime(started);
             lock (view) view.CatchingUp = null;
         }
     }
@@ -180,10 +181,10 @@ public sealed partial class CaseIndex
     void Sweep(string inUse)
     {
         var last = Interlocked.Read(ref sweptAt);
-        if (last != 0 && Stopwatch.GetElapsedTime(last) < SweepEvery) return;
-        if (Interlocked.CompareExchange(ref sweptAt, Stopwatch.GetTimestamp(), last) != last) return;
+        if (last != 0 && time.GetElapsedTime(last) < SweepEvery) return;
+        if (Interlocked.CompareExchange(ref sweptAt, time.GetTimestamp(), last) != last) return;
         foreach (var (space, view) in spaces)
-            if (space != inUse && Stopwatch.GetElapsedTime(view.UsedAt) > options.IdleViewLifetime)
+            if (space != inUse && time.GetElapsedTime(view.UsedAt) > options.IdleViewLifetime)
                 spaces.TryRemove(new KeyValuePair<string, SpaceView>(space, view));
         EnforceCeiling(inUse);
     }
@@ -211,12 +212,12 @@ public sealed partial class CaseIndex
     {
         var view = spaces.GetOrAdd(space, _ => new SpaceView());
         if (!view.Loaded) await Load(space, view, ct, writeSnapshot: false); // written just below
-        else if (Stopwatch.GetElapsedTime(view.RefreshedAt) >= RefreshInterval)
+        else if (time.GetElapsedTime(view.RefreshedAt) >= RefreshInterval)
         {
             await view.Gate.WaitAsync(ct);
             try
             {
-                var started = Stopwatch.GetTimestamp();
+                var started = time.GetTimestamp();
                 await CatchUp(space, view, ct);
                 view.RefreshedAt = started;
             }
@@ -226,18 +227,20 @@ public sealed partial class CaseIndex
             }
         }
         var count = view.Current.Count;
-        view.SnapshotAt = Stopwatch.GetTimestamp();
+        view.SnapshotAt = time.GetTimestamp();
         if (count == 0) await snapshots.Delete(space, ct); // nothing left to keep: the timer stops refreshing it
-        else await snapshots.Write(space, view.Current, view.CursorTicks, ct);
+        else await snapshots.Write(space, view.Current, view.CursorTicks, view.AppliedNotes(), ct);
         return count;
     }
 
     /// <summary>In the background: a slow or failed snapshot only means the next new instance scans instead.</summary>
-    async Task WriteSnapshot(string space, CaseView view, long cursorTicks)
+    async Task WriteSnapshot(string space, SpaceView view)
     {
         try
         {
-            await snapshots.Write(space, view, cursorTicks, CancellationToken.None);
+            // The notes first: each one listed is already applied to the view written after it.
+            var applied = view.AppliedNotes();
+            await snapshots.Write(space, view.Current, view.CursorTicks, applied, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -255,16 +258,20 @@ public sealed partial class CaseIndex
                 view.Apply(CaseRows.FromEntity(row));
     }
 
+    /// <summary>Reads the cases of the notes not applied yet: a note is committed with its write, so once is enough.</summary>
     async Task CatchUp(string space, SpaceView view, CancellationToken ct)
     {
-        var (changed, newest) = await changes.Since(space, view.CursorTicks, ct);
+        var (notes, newest) = await changes.Since(space, view.CursorTicks, ct);
+        var fresh = notes.Where(n => !view.HasApplied(n.Key)).ToList();
         var current = view.Current;
-        await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (caseId, token) =>
+        await Parallel.ForEachAsync(fresh.Select(n => n.CaseId).Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (caseId, token) =>
         {
             if (await store.Get(space, caseId, token) is { } stored) current.Apply(stored.Record, force: true);
             else current.Remove(caseId);
         });
+        foreach (var note in fresh) view.Applied(note.Key);
         view.CursorTicks = Math.Max(view.CursorTicks, newest - Overlap.Ticks);
+        view.ForgetBefore(ChangeLog.From(view.CursorTicks));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the view snapshot of space {Space} failed")]
@@ -288,5 +295,28 @@ public sealed partial class CaseIndex
         public long UsedAt;
         public Task? CatchingUp;
         public TimeSpan LastCatchUp;
+
+        /// <summary>Keys of the notes at or after the cursor whose writes the view already shows.</summary>
+        readonly HashSet<string> applied = new(StringComparer.Ordinal);
+
+        public bool HasApplied(string note)
+        {
+            lock (applied) return applied.Contains(note);
+        }
+
+        public void Applied(string note)
+        {
+            lock (applied) applied.Add(note);
+        }
+
+        public List<string> AppliedNotes()
+        {
+            lock (applied) return [.. applied];
+        }
+
+        public void ForgetBefore(string key)
+        {
+            lock (applied) applied.RemoveWhere(n => string.CompareOrdinal(n, key) < 0);
+        }
     }
 }

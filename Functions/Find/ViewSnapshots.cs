@@ -10,7 +10,9 @@ namespace Cases.Functions.Find;
 /// <summary>
 /// Compressed snapshots of a space's view, so that a new instance loads a few large rows instead of scanning every
 /// case of the space. Partition = space; a <c>head</c> row names the current generation and the change-log position
-/// the snapshot is complete up to; the generation's rows hold the gzipped compact view (<see cref="CaseView.WriteTo"/>, no case JSON) in 64 KB binary properties. A snapshot
+/// the snapshot is complete up to; the generation's rows hold, gzipped in 64 KB binary properties, the keys of the
+/// change notes after that position the view already shows (so a new instance does not read their cases again), then
+/// the compact view (<see cref="CaseView.WriteTo"/>, no case JSON). A snapshot
 /// is only used while the change log still reaches back to it; otherwise, or if it is torn, the view is scanned.
 /// </summary>
 public sealed class ViewSnapshots(CasesTables tables)
@@ -19,9 +21,9 @@ public sealed class ViewSnapshots(CasesTables tables)
     const int PropertiesPerRow = 14; // stays under the 1 MiB entity limit
 
     /// <summary>Bumped when the stored form changes; a head of another format is ignored (the view is scanned once).</summary>
-    const int Format = 2;
+    const int Format = 3;
 
-    public async Task<(CaseView View, long CursorTicks)?> Read(string space, long oldestUsableTicks, CancellationToken ct)
+    public async Task<(CaseView View, long CursorTicks, List<string> AppliedNotes)?> Read(string space, long oldestUsableTicks, CancellationToken ct)
     {
         var table = await tables.Views(ct);
         var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
@@ -42,7 +44,10 @@ public sealed class ViewSnapshots(CasesTables tables)
         compressed.Position = 0;
         await using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
         using var plain = new BufferedStream(gzip, 1 << 16);
-        return CaseView.ReadFrom(plain) is { } view ? (view, cursor) : null;
+        var applied = new List<string>();
+        using (var reader = new BinaryReader(plain, System.Text.Encoding.UTF8, leaveOpen: true))
+            for (var n = reader.ReadInt32(); n > 0; n--) applied.Add(reader.ReadString());
+        return CaseView.ReadFrom(plain) is { } view ? (view, cursor, applied) : null;
     }
 
     /// <summary>Removes a space's snapshot (its cases are all gone), so the timer stops refreshing it.</summary>
@@ -65,13 +70,20 @@ public sealed class ViewSnapshots(CasesTables tables)
         return spaces;
     }
 
-    public async Task Write(string space, CaseView view, long cursorTicks, CancellationToken ct)
+    public async Task Write(string space, CaseView view, long cursorTicks, IReadOnlyCollection<string> appliedNotes, CancellationToken ct)
     {
         var table = await tables.Views(ct);
         using var compressed = new MemoryStream();
         await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
         await using (var buffered = new BufferedStream(gzip, 1 << 16))
+        {
+            using (var writer = new BinaryWriter(buffered, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(appliedNotes.Count);
+                foreach (var note in appliedNotes) writer.Write(note);
+            }
             view.WriteTo(buffered);
+        }
         var bytes = compressed.ToArray();
 
         var generation = Guid.NewGuid().ToString("N");

@@ -1,3 +1,5 @@
+using Cases.Functions.Notifications;
+using Cases.Functions.Upkeep;
 using Cases.Functions.Access;
 using Cases.Functions.Numbering;
 using OpenTelemetry.Trace;
@@ -27,6 +29,7 @@ public static class CasesApp
         builder.Services.AddCases(builder.Configuration);
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
         builder.Services.AddInProcessTimer(builder.Configuration);
+        builder.Services.AddNotificationReader(builder.Configuration, runByDefault: true);
         builder.Services.AddCasesCors(); // under the host, the platform's CORS (the Bicep's corsAllowedOrigins)
         customize?.Invoke(builder);
 

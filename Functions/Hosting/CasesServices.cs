@@ -1,3 +1,4 @@
+using Cases.Functions.Upkeep;
 using Cases.Functions.Access;
 using Cases.Functions.Attachments;
 using Cases.Functions.Files;
@@ -37,7 +38,9 @@ public static class CasesServices
         services.AddSingleton<DownloadLinks>();
         services.AddSingleton<PendingBlobs>();
         services.AddSingleton<FileStore>();
+        services.AddSingleton<FileUpload>();
         services.AddSingleton<CaseStore>();
+        services.AddSingleton<Deletion.CaseDeletion>();
         services.AddOptions<FindOptions>().BindConfiguration(FindOptions.Section)
             .Validate(o => o.ViewMemoryLimitMegabytes > 0 && o.IdleViewLifetime > TimeSpan.Zero && o.CatchUpWait >= TimeSpan.Zero,
                 "Cases:Find: ViewMemoryLimitMegabytes and IdleViewLifetime must be positive, CatchUpWait not negative.").ValidateOnStart();
@@ -63,6 +66,7 @@ public static class CasesServices
         services.AddConnectors();
         services.AddSingleton<Testing.TestHooks>(); // inert unless Cases:Testing:Hooks=true (tests only)
         services.AddNumbering(configuration);
+        services.AddUpkeep();
         services.AddNotifications(configuration);
         services.AddTransfer();
         services.AddOpenApi();

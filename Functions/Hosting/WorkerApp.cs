@@ -1,3 +1,4 @@
+using Cases.Functions.Notifications;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -25,6 +26,7 @@ public static class WorkerApp
         builder.Services.AddCases(builder.Configuration);
         builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults(); // the host's invocation and the worker's spans, correlated
         builder.Services.AddSingleton<EndpointCatalog>();
+        builder.Services.AddNotificationReader(builder.Configuration, runByDefault: false); // the DrainNotifications queue trigger drains it
         // The host proxies request bodies to the worker's own Kestrel, whose 30 MB default would refuse 100 MB files.
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = CasesApp.MaxRequestBodyBytes);
         return builder.Build();

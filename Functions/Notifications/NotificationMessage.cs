@@ -16,6 +16,10 @@ public sealed record NotificationMessage(
     [property: JsonPropertyName("caseId")] string? CaseId = null)
 {
     public const string EventKind = "event", EmailKind = "email", WebhookKind = "webhook";
+
+    /// <summary>Failed attempts before this copy was queued (the queue trigger's backoff re-queues a message as a copy).</summary>
+    [JsonPropertyName("attempts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Attempts { get; init; }
 }
 
 /// <summary>What happened to a case, as webhooks receive it (plus the actor's uid, which decides self-assignment).</summary>

@@ -18,7 +18,8 @@ namespace Cases.Functions.Notifications;
 /// an email's sending is recorded in <c>notifysent</c> and not repeated.
 /// </summary>
 public sealed partial class NotificationProcessor(NotificationQueue queue, ProfileStore profiles, WebhookStore webhooks, WebhookSender sender,
-    SecretProtector secrets, SmtpSender smtp, CaseLinks links, CasesTables tables, IOptions<EmailOptions> email, ILogger<NotificationProcessor> logger)
+    SecretProtector secrets, SmtpSender smtp, CaseLinks links, CasesTables tables, IOptions<EmailOptions> email, IOptions<NotificationOptions> options,
+    TimeProvider time, ILogger<NotificationProcessor> logger)
 {
     public async Task ProcessAsync(string messageText, CancellationToken ct)
     {
@@ -108,7 +109,8 @@ public sealed partial class NotificationProcessor(NotificationQueue queue, Profi
         var message = AssignmentEmail.Build(email.Value.From!, address, profile.FullName, e, links.ForCase(space, e.Case.Owner, e.Case.Id));
         await smtp.Send(message, ct);
         // Recorded after the server took it: a crash in between sends it again (at least once), never not at all.
-        await sent.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(space, key), cancellationToken: ct);
+        // SentAt (the app's clock) lets the timer's run delete it once no retry can come (NotificationUpkeep).
+        await sent.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(space, key) { [NotificationUpkeep.SentAt] = time.GetUtcNow() }, cancellationToken: ct);
     }
 
     async Task Deliver(string space, string hookId, string caseId, CancellationToken ct)
@@ -123,6 +125,8 @@ public sealed partial class NotificationProcessor(NotificationQueue queue, Profi
             // In order per case: a later event waits until this one is through.
             if (!ok) throw new WebhookDeliveryFailed(delivery.GetString("LastError") ?? "failed");
         }
+        // The history stays bounded: the newest finished deliveries (what the read-back shows) and the pending ones.
+        await webhooks.PruneFinished(space, hookId, options.Value.KeepDeliveries, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A notification message could not be read; it is set aside")]

@@ -9,13 +9,13 @@ namespace Cases.Functions.Notifications;
 /// minutes); after <see cref="NotificationOptions.MaxAttempts"/> it is moved to the <c>-poison</c> queue for operators.
 /// A crash loses nothing: a message is deleted only once done, and one being worked on reappears after its lease.
 /// </summary>
-public sealed partial class NotificationReader(NotificationQueue queue, NotificationProcessor processor, IOptions<NotificationOptions> options,
-    IOptions<EmailOptions> email, ILogger<NotificationReader> logger) : BackgroundService
+public sealed partial class NotificationReader(NotificationQueue queue, NotificationProcessor processor, NotificationRetries retries,
+    IOptions<NotificationOptions> options, ILogger<NotificationReader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!email.Value.Enabled) LogEmailOff(logger);
         var settings = options.Value;
+        if (!settings.RunInProcess) return; // the setting as finally configured (also when set after registration)
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
@@ -42,12 +42,12 @@ public sealed partial class NotificationReader(NotificationQueue queue, Notifica
             foreach (var message in messages)
             {
                 if (stoppingToken.IsCancellationRequested) return;
-                await Handle(message, settings, stoppingToken);
+                await Handle(message, stoppingToken);
             }
         }
     }
 
-    async Task Handle(QueueMessage message, NotificationOptions settings, CancellationToken ct)
+    async Task Handle(QueueMessage message, CancellationToken ct)
     {
         try
         {
@@ -61,25 +61,14 @@ public sealed partial class NotificationReader(NotificationQueue queue, Notifica
         }
         catch (Exception ex)
         {
-            LogFailed(logger, ex, message.MessageId, message.DequeueCount, settings.MaxAttempts);
-        }
-        try
-        {
-            if (message.DequeueCount >= settings.MaxAttempts)
+            try
             {
-                await queue.Poison.SendMessageAsync(message.MessageText, CancellationToken.None);
-                await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
-                LogPoisoned(logger, message.MessageId, queue.Poison.Name);
+                await retries.AfterReaderFailure(message, ex);
             }
-            else
+            catch (Exception rescheduling)
             {
-                await queue.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.RetryDelay(message.DequeueCount),
-                    cancellationToken: CancellationToken.None);
+                LogNotRescheduled(logger, rescheduling, message.MessageId); // it reappears after its lease anyway
             }
-        }
-        catch (Exception ex)
-        {
-            LogNotRescheduled(logger, ex, message.MessageId); // it reappears after its lease anyway
         }
     }
 
@@ -89,17 +78,8 @@ public sealed partial class NotificationReader(NotificationQueue queue, Notifica
         catch (OperationCanceledException) { }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Email on assignment is off: set Cases__Email__From and Cases__Email__Smtp__Host to turn it on")]
-    static partial void LogEmailOff(ILogger logger);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "The notification queue cannot be read now")]
     static partial void LogQueueUnavailable(ILogger logger, Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {MessageId} failed (attempt {Attempt} of {MaxAttempts})")]
-    static partial void LogFailed(ILogger logger, Exception ex, string messageId, long attempt, int maxAttempts);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Notification {MessageId} failed too often and was moved to {PoisonQueue}")]
-    static partial void LogPoisoned(ILogger logger, string messageId, string poisonQueue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {MessageId} could not be rescheduled; it reappears after its lease")]
     static partial void LogNotRescheduled(ILogger logger, Exception ex, string messageId);

@@ -9,16 +9,6 @@ public static class NumberingServices
             .Validate(_ => NumberingSchedule.IsValid(NumberingSchedule.Expression(configuration)), $"{NumberingOptions.ScheduleSetting} is not a valid 6-field NCRONTAB expression.")
             .ValidateOnStart();
         services.AddSingleton<CaseNumberer>();
-        services.AddSingleton<Find.SnapshotUpkeep>();
-        services.AddSingleton<TimerRun>();
-        return services;
-    }
-
-    /// <summary>Standalone, the app is its own timer (under the host, the TimerTrigger function runs TimerRun).</summary>
-    public static IServiceCollection AddInProcessTimer(this IServiceCollection services, IConfiguration configuration)
-    {
-        if (configuration.GetValue($"{NumberingOptions.Section}:RunInProcess", true))
-            services.AddHostedService<NumberingSchedule>();
         return services;
     }
 }

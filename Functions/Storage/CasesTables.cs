@@ -7,10 +7,9 @@ namespace Cases.Functions.Storage;
 /// <summary>
 /// The app's tables, created on first use rather than at start-up so that a cold start touches no storage.
 /// <list type="bullet">
-/// <item><c>cases</c>: every case row of every space; the partition key is the space, so a case and the activity
-/// entries that record its changes can be committed in one entity-group transaction.</item>
+/// <item><c>cases</c>: every case row of every space; the partition key is the space, so a case, the activity
+/// entries that record its changes and its change note (Cases/ChangeLog.cs) are committed in one entity-group transaction.</item>
 /// <item><c>numbering</c>: cases waiting for a number, one row each (see Numbering/CaseNumberer.cs);</item>
-/// <item><c>changes</c>: which cases changed when, for every instance's in-memory view (see Find/ChangeLog.cs);</item>
 /// <item><c>views</c>: compressed snapshots of those views, so a new instance starts without scanning (Find/ViewSnapshots.cs);</item>
 /// <item><c>alertsync</c>: alert status messages not yet known to be sent, one row per case (Attachments/AlertSyncOutbox.cs);</item>
 /// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs);</item>
@@ -22,7 +21,6 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
 {
     readonly EnsuredTable cases = new(service.GetTableClient(options.Value.TablePrefix + "cases"));
     readonly EnsuredTable numbering = new(service.GetTableClient(options.Value.TablePrefix + "numbering"));
-    readonly EnsuredTable changes = new(service.GetTableClient(options.Value.TablePrefix + "changes"));
     readonly EnsuredTable views = new(service.GetTableClient(options.Value.TablePrefix + "views"));
     readonly EnsuredTable alertSync = new(service.GetTableClient(options.Value.TablePrefix + "alertsync"));
     readonly EnsuredTable pendingBlobs = new(service.GetTableClient(options.Value.TablePrefix + "pendingblobs"));
@@ -33,7 +31,6 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
 
     public Task<TableClient> Cases(CancellationToken ct = default) => cases.Get(ct);
     public Task<TableClient> Numbering(CancellationToken ct = default) => numbering.Get(ct);
-    public Task<TableClient> Changes(CancellationToken ct = default) => changes.Get(ct);
     public Task<TableClient> Views(CancellationToken ct = default) => views.Get(ct);
     public Task<TableClient> AlertSync(CancellationToken ct = default) => alertSync.Get(ct);
     public Task<TableClient> PendingBlobs(CancellationToken ct = default) => pendingBlobs.Get(ct);
@@ -42,7 +39,7 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     public Task<TableClient> Webhooks(CancellationToken ct = default) => webhooks.Get(ct);
     public Task<TableClient> NotifySent(CancellationToken ct = default) => notifySent.Get(ct);
 
-    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, changes.Name, views.Name, alertSync.Name, pendingBlobs.Name, connectors.Name,
+    public IEnumerable<string> TableNames => [cases.Name, numbering.Name, views.Name, alertSync.Name, pendingBlobs.Name, connectors.Name,
         profiles.Name, webhooks.Name, notifySent.Name];
 
     /// <summary>A table, created on first use (<see cref="CreateOnce"/>).</summary>

@@ -95,6 +95,21 @@ public sealed class WebhookStore(CasesTables tables)
         await table.UpdateEntityAsync(delivery, ETag.All, TableUpdateMode.Merge, ct);
     }
 
+    /// <summary>
+    /// Keeps a webhook's newest <paramref name="keep"/> finished deliveries (at least what the read-back shows) and every
+    /// pending one (still to be sent, in order); deletes the older finished ones. Returns how many went.
+    /// </summary>
+    public async Task<int> PruneFinished(string space, string webhookId, int keep, CancellationToken ct)
+    {
+        var table = await tables.Webhooks();
+        var finished = new List<(string Key, DateTimeOffset At)>();
+        await foreach (var row in table.QueryAsync<TableEntity>(Range(space, $"d_{webhookId}_"), select: ["RowKey", "Status", "CreatedAt"], cancellationToken: ct))
+            if (row.GetString("Status") != WebhookDelivery.Pending) finished.Add((row.RowKey, row.GetDateTimeOffset("CreatedAt") ?? default));
+        var old = finished.OrderByDescending(d => d.At).ThenByDescending(d => d.Key, StringComparer.Ordinal).Skip(keep).Select(d => d.Key).ToList();
+        await TableDeletes.Delete(table, space, old, ct);
+        return old.Count;
+    }
+
     /// <summary>The newest <paramref name="max"/> deliveries of a webhook.</summary>
     public async Task<List<WebhookDelivery>> Deliveries(string space, string webhookId, int max, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Cases.Functions.Upkeep;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;

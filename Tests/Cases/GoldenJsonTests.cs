@@ -8,7 +8,9 @@ namespace Cases.Tests.Cases;
 
 /// <summary>
 /// Pins the wire format byte for byte (field names, order, value spellings, explicit nulls, timestamps) against files
-/// in Tests/Golden that were checked against the examples in Kibana's OpenAPI file. Ids are the only thing masked.
+/// in Tests/Golden that were checked against the examples in Kibana's OpenAPI file. Ids are the only thing masked, each
+/// with a numbered placeholder in order of first appearance (<c>&lt;id1&gt;</c>, <c>&lt;id2&gt;</c>; the same id gets the
+/// same one), so a response that swaps two ids or repeats the wrong one fails.
 /// </summary>
 public sealed partial class GoldenJsonTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
 {
@@ -73,5 +75,9 @@ public sealed partial class GoldenJsonTests(CasesAppFixture app) : IClassFixture
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     private static partial Regex Guid();
 
-    static string Mask(string json) => Guid().Replace(json, "<id>");
+    internal static string Mask(string json)
+    {
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        return Guid().Replace(json, id => $"<id{(numbers.TryGetValue(id.Value, out var n) ? n : numbers[id.Value] = numbers.Count + 1)}>");
+    }
 }

@@ -23,6 +23,7 @@ public sealed class ConnectorsFixture : CasesAppFixture
         new("Cases:Connectors:TotalTimeout", "00:00:03"),
         new("Cases:Connectors:RetryDelay", "00:00:00.050"),
         new("Cases:Secrets:Key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))),
+        new("Cases:PublicBaseUrl", PublicBaseUrl),
         new("Logging:LogLevel:Default", "Trace"),
         new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Trace"),
     ];
@@ -49,6 +50,7 @@ public sealed class ConnectorsFixture : CasesAppFixture
     };
 
     public const string JiraToken = "jira-token-Z3kq9";
+    public const string PublicBaseUrl = "https://kibana.example.test";
 }
 
 /// <summary>Keeps every log line (message and exception) the app writes.</summary>

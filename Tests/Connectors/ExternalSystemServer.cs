@@ -36,6 +36,9 @@ public sealed partial class ExternalSystemServer : IAsyncDisposable
     public string Base => Url.ToString().TrimEnd('/');
     public IReadOnlyList<Received> Requests => received.ToArray();
 
+    /// <summary>When set, the server takes ServiceNow OAuth only: a token from <c>/oauth_token.do</c> on every other call.</summary>
+    public ServiceNowOAuthInstance? OAuth { get; set; }
+
     /// <summary>When it returns a result for a request, that is the answer (after the request is recorded).</summary>
     public Func<Received, IResult?>? Fault { get; set; }
 
@@ -72,6 +75,11 @@ public sealed partial class ExternalSystemServer : IAsyncDisposable
             http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body);
         received.Enqueue(request);
         if (Fault?.Invoke(request) is { } fault) return fault;
+        if (OAuth is { } oauth)
+        {
+            if (request.Method == "POST" && request.Path == "/oauth_token.do") return await oauth.Token(text);
+            if (!oauth.Accepts(request.Authorization)) return ServiceNowOAuthInstance.NotAuthenticated();
+        }
         return Route(request) ?? Results.NotFound();
     }
 
@@ -116,6 +124,11 @@ public sealed partial class ExternalSystemServer : IAsyncDisposable
                 }),
             }, statusCode: 201);
         }
+
+        if ((m = Match(p, @"/api/x_elas2_sir_int/elastic_api/incident/(\w+)/observables/bulk")).Success && r.Method == "POST")
+            return records.ContainsKey(m.Groups[1].Value) && r.Body is JsonArray observables
+                ? Results.Json(new JsonObject { ["result"] = new JsonArray(observables.Select(o => (JsonNode?)new JsonObject { ["value"] = o?["value"]?.DeepClone(), ["observable_sys_id"] = NewId() }).ToArray()) })
+                : Answer(HttpStatusCode.BadRequest);
 
         // IBM Resilient
         if ((m = Match(p, @"/rest/orgs/(\w+)/incidents")).Success && r.Method == "POST")

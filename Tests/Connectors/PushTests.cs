@@ -24,6 +24,9 @@ public sealed class PushTests(ConnectorsFixture app) : IClassFixture<ConnectorsF
     Task<HttpResponseMessage> Push(string space, string caseId, string connectorId) =>
         app.Http.PostAsync(Api(space, $"/cases/{caseId}/connector/{connectorId}/_push"), new StringContent("{}", Encoding.UTF8, "application/json"));
 
+    /// <summary>A pushed comment's text without Kibana's "Added by" line.</summary>
+    static string Text(Received r) => r.Body!["body"]!.GetValue<string>().Split("\n\n")[0];
+
     async Task<JsonObject> Get(string space, string caseId) => (await (await app.Http.GetAsync(Api(space, $"/cases/{caseId}"))).Json()).AsObject();
 
     async Task<JsonArray> Actions(string space, string caseId, string type) =>
@@ -50,12 +53,13 @@ public sealed class PushTests(ConnectorsFixture app) : IClassFixture<ConnectorsF
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("analyst@example.com:" + ConnectorsFixture.JiraToken)), create.Authorization);
         var fields = create.Body!["fields"]!;
         Assert.Equal(created["title"]!.GetValue<string>(), fields["summary"]!.GetValue<string>());
-        Assert.Equal(created["description"]!.GetValue<string>(), fields["description"]!.GetValue<string>());
+        Assert.Equal(created["description"]!.GetValue<string>() + "\n\nAdded by local-tester.\nFor more details, view this case in Kibana.\n" +
+            $"Case URL: {ConnectorsFixture.PublicBaseUrl}/s/{space}/app/security/cases/{created["id"]}", fields["description"]!.GetValue<string>());
         Assert.Equal("ES", fields["project"]!["key"]!.GetValue<string>());
         Assert.Equal("10006", fields["issuetype"]!["id"]!.GetValue<string>());
         Assert.Equal("High", fields["priority"]!["name"]!.GetValue<string>());
         Assert.Equal(["phishing", "web"], fields["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
-        Assert.Equal(["Isolated web-01."], jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Select(r => r.Body!["body"]!.GetValue<string>()));
+        Assert.Equal(["Isolated web-01.\n\nAdded by local-tester."], jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Select(r => r.Body!["body"]!.GetValue<string>()));
 
         var external = first["external_service"]!;
         var issueId = jira.Where("POST", @"/rest/api/2/issue/\w+/comment").First().Path.Split('/')[5];
@@ -83,7 +87,7 @@ public sealed class PushTests(ConnectorsFixture app) : IClassFixture<ConnectorsF
         Assert.Single(jira.Where("POST", "/rest/api/2/issue"));
         var update = Assert.Single(jira.Where("PUT", $"/rest/api/2/issue/{issueId}"));
         Assert.Equal("Contained login on web-01", update.Body!["fields"]!["summary"]!.GetValue<string>());
-        Assert.Equal(["Isolated web-01.", "Password reset done."], jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Select(r => r.Body!["body"]!.GetValue<string>()));
+        Assert.Equal(["Isolated web-01.", "Password reset done."], jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Select(Text));
         Assert.Equal(issueId, second["external_service"]!["external_id"]!.GetValue<string>());
         Assert.Equal(2, (await Actions(space, caseId, "pushed")).Count);
 
@@ -184,7 +188,7 @@ public sealed class PushTests(ConnectorsFixture app) : IClassFixture<ConnectorsF
         var caseId = (await CaseWith(space, connector, ".jira", null))["id"]!.GetValue<string>();
         await Comment(space, caseId, "one");
         await Comment(space, caseId, "two");
-        jira.Fault = r => r.Body?["body"]?.GetValue<string>() == "two" ? ExternalSystemServer.Answer(HttpStatusCode.ServiceUnavailable) : null;
+        jira.Fault = r => r.Body?["body"]?.GetValue<string>().StartsWith("two\n\n") == true ? ExternalSystemServer.Answer(HttpStatusCode.ServiceUnavailable) : null;
 
         await (await Push(space, caseId, connector)).Error(HttpStatusCode.BadGateway, "external status 503");
         Assert.Null((await Get(space, caseId))["external_service"]);
@@ -193,11 +197,10 @@ public sealed class PushTests(ConnectorsFixture app) : IClassFixture<ConnectorsF
         var pushed = await (await Push(space, caseId, connector)).Json();
         Assert.Single(jira.Where("POST", "/rest/api/2/issue"));
         Assert.Single(jira.Where("PUT", @"/rest/api/2/issue/\w+"));
-        Assert.Equal(["one", "two"], jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Where(r => r.Body!["body"]!.GetValue<string>() is var b && b is "one" or "two")
-            .Select(r => r.Body!["body"]!.GetValue<string>()).Distinct());
+        Assert.Equal(["one", "two"], jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Select(Text).Where(b => b is "one" or "two").Distinct());
         // "one" went once; "two" failed once (recorded by the server) and then went once.
-        Assert.Single(jira.Where("POST", @"/rest/api/2/issue/\w+/comment"), r => r.Body!["body"]!.GetValue<string>() == "one");
-        Assert.Equal(2, jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Count(r => r.Body!["body"]!.GetValue<string>() == "two"));
+        Assert.Single(jira.Where("POST", @"/rest/api/2/issue/\w+/comment"), r => Text(r) == "one");
+        Assert.Equal(2, jira.Where("POST", @"/rest/api/2/issue/\w+/comment").Count(r => Text(r) == "two"));
         Assert.NotNull(pushed["external_service"]);
     }
 

@@ -22,7 +22,7 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
     JsonArray Metadata() => JsonNode.Parse(File.ReadAllText(Path.Combine(package.AppRoot, "functions.metadata")))!.AsArray();
 
     [Fact]
-    public void The_zip_holds_the_workers_functions_metadata_with_every_route_and_the_timer()
+    public void The_zip_holds_the_workers_functions_metadata_with_every_route_the_timer_and_the_queue_trigger()
     {
         var functions = Metadata();
         var http = functions.Where(f => f!["bindings"]![0]!["type"]!.GetValue<string>() == "httpTrigger")
@@ -30,6 +30,12 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         Assert.Equal(Routes.Select(r => r.Name.ToLowerInvariant()).Order(), http);
         var timer = functions.Single(f => f!["name"]!.GetValue<string>() == "AssignCaseNumbers")!;
         Assert.Equal("%NUMBERING_SCHEDULE%", timer["bindings"]![0]!["schedule"]!.GetValue<string>());
+        var drain = functions.Single(f => f!["name"]!.GetValue<string>() == "DrainNotifications")!;
+        Assert.Equal("queueTrigger", drain["bindings"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal("%Cases:Notifications:Queue%", drain["bindings"]![0]!["queueName"]!.GetValue<string>());
+        // The host loads the queue extension from the package (extensions.json points into .azurefunctions/).
+        Assert.True(File.Exists(Path.Combine(package.AppRoot, ".azurefunctions", "Microsoft.Azure.WebJobs.Extensions.Storage.Queues.dll")));
+        Assert.Contains("AzureStorageQueues", File.ReadAllText(Path.Combine(package.AppRoot, "extensions.json")));
         Assert.All(functions, f => Assert.Equal("Cases.Functions.dll", f!["scriptFile"]!.GetValue<string>()));
     }
 

@@ -87,7 +87,7 @@ public static class FilesClient
         var table = await app.CasesTable();
         var keys = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"), select: ["RowKey", "Type"]))
-            if (!row.RowKey.StartsWith("case_") && !row.RowKey.StartsWith("chg_") && row.GetString("Type") != "create_case")
+            if (!row.RowKey.StartsWith("case_") && !row.RowKey.StartsWith(global::Cases.Functions.Cases.ChangeLog.Prefix) && row.GetString("Type") != "create_case")
                 keys.Add(row.RowKey);
         return keys;
     }

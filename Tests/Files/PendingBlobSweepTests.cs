@@ -1,3 +1,4 @@
+using Cases.Functions.Upkeep;
 using Azure.Storage.Blobs;
 using Cases.Functions.Files;
 using Cases.Functions.Numbering;
@@ -9,12 +10,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cases.Tests.Files;
 
 /// <summary>
-/// The app with a short orphan age, so the sweep can be watched within seconds, and without Kestrel's minimum body
-/// rate, so a test can hold an upload's body back that long.
+/// The app without Kestrel's minimum body rate, so a test can hold an upload's body back while the sweep runs. The orphan
+/// age is the default (10 minutes) on the fixture's fake clock: tests move the clock past it (<see cref="PastOrphanAge"/>).
 /// </summary>
 public sealed class SweepFixture : CasesAppFixture
 {
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Cases:Files:OrphanAge", "00:00:02")];
+    public static readonly TimeSpan PastOrphanAge = TimeSpan.FromMinutes(11);
 
     protected override void Configure(WebApplicationBuilder builder) =>
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate = null);
@@ -37,14 +38,17 @@ public class PendingBlobSweepTests(SweepFixture app) : IClassFixture<SweepFixtur
         var orphanId = Guid.NewGuid().ToString();
         await pending.Add(space, caseId, [orphanId], PendingBlobs.Upload, CancellationToken.None);
         var container = app.App.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(app.App.Services.GetRequiredService<FileBlobs>().ContainerName);
-        await container.UploadBlobAsync(FileBlobs.Name(space, caseId, orphanId), BinaryData.FromString("orphan"));
+        var metadata = new Dictionary<string, string>();
+        PendingBlobs.StampWritten(metadata, app.Clock.GetUtcNow()); // as the upload stamps it
+        await container.GetBlobClient(FileBlobs.Name(space, caseId, orphanId)).UploadAsync(BinaryData.FromString("orphan"),
+            new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = metadata });
         // And a note whose removal failed after its file was committed: that blob is the file's.
         await pending.Add(space, caseId, [keptId], PendingBlobs.Upload, CancellationToken.None);
 
         var run = app.App.Services.GetRequiredService<TimerRun>();
         Assert.DoesNotContain(await run.Run(CancellationToken.None), l => l.StartsWith("File blobs")); // younger than OrphanAge: work in flight
         Assert.Equal(2, (await app.Blobs(space, caseId)).Count);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        app.Clock.Advance(SweepFixture.PastOrphanAge);
         Assert.Contains("File blobs: 2 pending, 1 orphan(s) deleted, 0 left for the next run", await run.Run(CancellationToken.None));
 
         Assert.Equal(FileBlobs.Name(space, caseId, keptId), Assert.Single(await app.Blobs(space, caseId)).Name);
@@ -62,7 +66,7 @@ public class PendingBlobSweepTests(SweepFixture app) : IClassFixture<SweepFixtur
         for (var i = 0; i < 50 && await app.PendingBlobNotes(space) == 0; i++) await Task.Delay(50);
         Assert.Equal(1, await app.PendingBlobNotes(space)); // noted before the blob is written
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // older than OrphanAge, blob not written yet
+        app.Clock.Advance(SweepFixture.PastOrphanAge); // older than OrphanAge, blob not written yet
         var report = await app.App.Services.GetRequiredService<TimerRun>().Run(CancellationToken.None);
         Assert.Contains(report, l => l.StartsWith("File blobs:") && l.EndsWith("1 left for the next run"));
         Assert.Equal(1, await app.PendingBlobNotes(space));
@@ -89,7 +93,7 @@ public class PendingBlobSweepTests(SweepFixture app) : IClassFixture<SweepFixtur
         for (var i = 0; i < 50 && (await app.Blobs(space, caseId)).Count == 0; i++) await Task.Delay(50);
         Assert.Single(await app.Blobs(space, caseId)); // committed, no row yet
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // the blob is now older than OrphanAge, without a row: the sweep takes it
+        app.Clock.Advance(SweepFixture.PastOrphanAge); // the blob is now older than OrphanAge, without a row: the sweep takes it
         Assert.Contains("File blobs: 1 pending, 1 orphan(s) deleted, 0 left for the next run",
             await app.App.Services.GetRequiredService<TimerRun>().Run(CancellationToken.None));
 

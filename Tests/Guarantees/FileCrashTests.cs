@@ -1,3 +1,4 @@
+using Cases.Functions.Upkeep;
 using System.Net;
 using Cases.Functions.Numbering;
 using Cases.Functions.Testing;
@@ -9,13 +10,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cases.Tests.Guarantees;
 
 /// <summary>
-/// Crashes in file work and in the timer's orphan sweep, from the state the real code leaves there. The sweep compares
-/// its notes with the blobs' own (server) times, so these wait out the fixture's 2 s orphan age in real time.
+/// Crashes in file work and in the timer's orphan sweep, from the state the real code leaves there. The orphan age is
+/// measured on the app's clock (notes' times, blobs' written-at stamps), so these move the fixture's fake clock past it.
 /// </summary>
 public sealed class FileCrashTests(SweepFixture app) : IClassFixture<SweepFixture>
 {
     readonly string space = CasesAppFixture.NewSpace();
-    static readonly TimeSpan PastOrphanAge = TimeSpan.FromSeconds(2.5);
 
     Task<IReadOnlyList<string>> TimerRun() => app.App.Services.GetRequiredService<TimerRun>().Run(CancellationToken.None);
 
@@ -44,7 +44,7 @@ public sealed class FileCrashTests(SweepFixture app) : IClassFixture<SweepFixtur
         await (await app.Http.GetAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/files/{fileId}"))).Error(HttpStatusCode.NotFound, "not found");
         Assert.Single(await app.Blobs(space, caseId)); // the crash left it
 
-        await Task.Delay(PastOrphanAge);
+        app.Clock.Advance(SweepFixture.PastOrphanAge);
         await TimerRun();
         await AssertNoFilesLeft(caseId);
         Assert.Equal(2, (await app.Get(space, $"/cases/{caseId}/user_actions/_find?types=comment"))["total"]!.GetValue<int>()); // upload, delete: once each
@@ -56,7 +56,7 @@ public sealed class FileCrashTests(SweepFixture app) : IClassFixture<SweepFixtur
         var (caseId, fileId) = await CaseWithFile();
         using (app.Hooks.CrashOnce(HookPoints.FileDetached, space))
             await app.Http.DeleteAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/files?ids={fileId}"));
-        await Task.Delay(PastOrphanAge);
+        app.Clock.Advance(SweepFixture.PastOrphanAge);
 
         using (app.Hooks.CrashOnce(HookPoints.SweepClaimed, space))
             Assert.Contains(await TimerRun(), l => l.StartsWith("File blobs: failed"));
@@ -76,7 +76,7 @@ public sealed class FileCrashTests(SweepFixture app) : IClassFixture<SweepFixtur
         {
             upload = app.UploadRaw(space, caseId, "lost.txt", "text/plain", "never committed"u8.ToArray());
             while ((await app.Blobs(space, caseId)).Count == 0 || await app.PendingBlobNotes(space) == 0) await Task.Delay(20);
-            await Task.Delay(PastOrphanAge);
+            app.Clock.Advance(SweepFixture.PastOrphanAge);
             Assert.Contains(await TimerRun(), l => l.Contains("1 orphan(s) deleted"));
             await AssertNoFilesLeft(caseId);
             dead.SetException(new SimulatedCrash(HookPoints.FileCommit));

@@ -142,7 +142,7 @@ public sealed partial class ForeignSpaceTests(ForeignSpaceFixture app) : IClassF
     {
         var tables = app.App.Services.GetRequiredService<CasesTables>();
         var state = new List<string>();
-        foreach (var table in new[] { tables.Cases(), tables.Numbering(), tables.Changes(), tables.Views(), tables.AlertSync(), tables.PendingBlobs() })
+        foreach (var table in new[] { tables.Cases(), tables.Numbering(), tables.Views(), tables.AlertSync(), tables.PendingBlobs() })
         {
             var client = await table;
             await foreach (var row in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {mine}"), select: ["RowKey"]))

@@ -84,6 +84,23 @@ public sealed class FunctionDriftTests
     }
 
     [Fact]
+    public void DrainNotifications_is_a_queue_trigger_on_the_notification_queue_setting_and_host_json_sets_its_retries()
+    {
+        var drain = Metadata().Single(f => f!["name"]!.GetValue<string>() == "DrainNotifications")!;
+        Assert.Equal("queueTrigger", Trigger(drain)["type"]!.GetValue<string>());
+        Assert.Equal("%Cases:Notifications:Queue%", Trigger(drain)["queueName"]!.GetValue<string>());
+        Assert.Null(Trigger(drain)["connection"]); // AzureWebJobsStorage, as the app's own queue client
+        // The host's retry is only the fallback (when the function cannot re-queue its copy): a few, not at once, base64.
+        var queues = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoFiles.Root, "Functions", "host.json")))!["extensions"]!["queues"]!;
+        Assert.Equal("base64", queues["messageEncoding"]!.GetValue<string>());
+        Assert.Equal(5, queues["maxDequeueCount"]!.GetValue<int>());
+        Assert.Equal("00:00:10", queues["visibilityTimeout"]!.GetValue<string>());
+        // One message at a time per instance, as the standalone reader works: a case's webhook deliveries stay in order.
+        Assert.Equal(1, queues["batchSize"]!.GetValue<int>());
+        Assert.Equal(0, queues["newBatchThreshold"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Host_json_and_the_sample_settings_describe_the_isolated_worker_without_a_route_prefix()
     {
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoFiles.Root, "Functions", "host.json")))!.AsObject();
@@ -95,5 +112,7 @@ public sealed class FunctionDriftTests
         var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoFiles.Root, "Functions", "local.settings.sample.json")))!["Values"]!;
         Assert.Equal("dotnet-isolated", settings["FUNCTIONS_WORKER_RUNTIME"]!.GetValue<string>());
         Assert.Equal("0 */10 * * * *", settings["NUMBERING_SCHEDULE"]!.GetValue<string>());
+        // DrainNotifications' %Cases:Notifications:Queue%: the default name for the sample's empty table prefix.
+        Assert.Equal("case-notifications", settings["Cases__Notifications__Queue"]!.GetValue<string>());
     }
 }

@@ -27,8 +27,9 @@ public class NotificationsFixture : CasesAppFixture, IAsyncLifetime
         ["Cases:PublicBaseUrl"] = PublicBaseUrl,
         ["Cases:Connectors:AllowedHosts"] = "127.0.0.1",
         ["Cases:Secrets:Key"] = SecretsKey,
-        ["Cases:Notifications:FirstRetry"] = "00:00:00.2",
-        ["Cases:Notifications:MaxRetryDelay"] = "00:00:00.5",
+        // The shortest the queue can do: visibility is counted in whole seconds.
+        ["Cases:Notifications:FirstRetry"] = "00:00:01",
+        ["Cases:Notifications:MaxRetryDelay"] = "00:00:01",
         ["Cases:Notifications:MaxAttempts"] = MaxAttempts.ToString(),
         ["Cases:Notifications:PollInterval"] = "00:00:00.05",
         ["Cases:Notifications:Lease"] = "00:00:05",
@@ -50,6 +51,13 @@ public class NotificationsFixture : CasesAppFixture, IAsyncLifetime
         await queue.Queue.DeleteIfExistsAsync();
         await queue.Poison.DeleteIfExistsAsync();
         await Smtp.DisposeAsync();
+    }
+
+    /// <summary>Messages set aside in the app's poison queue.</summary>
+    public async Task<int> PoisonedCount()
+    {
+        var queue = App.Services.GetRequiredService<NotificationQueue>();
+        return (await queue.Poison.PeekMessagesAsync(32)).Value.Length;
     }
 
     /// <summary>The App Service principal header of a signed-in user (the fixture trusts it).</summary>

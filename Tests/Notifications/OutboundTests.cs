@@ -22,4 +22,14 @@ public sealed class OutboundTests
         var options = new NotificationOptions();
         Assert.Equal([2, 4, 8, 16, 32, 64, 128, 180, 180], Enumerable.Range(1, 9).Select(n => (int)options.RetryDelay(n).TotalSeconds));
     }
+
+    [Fact]
+    public void Retry_delays_are_whole_seconds_because_a_queue_cannot_hide_a_message_for_less()
+    {
+        // A 1.5 s delay sent to the queue as 1 s would be fine, but 0.5 s would be sent as 0: a retry with no delay at all.
+        var options = new NotificationOptions { FirstRetry = TimeSpan.FromSeconds(1.5), MaxRetryDelay = TimeSpan.FromSeconds(5) };
+        Assert.Equal([2, 3, 5, 5], Enumerable.Range(1, 4).Select(n => options.RetryDelay(n).TotalSeconds));
+        Assert.False(new NotificationOptions { FirstRetry = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(1) }.IsValid());
+        Assert.True(new NotificationOptions { FirstRetry = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(1) }.IsValid());
+    }
 }

@@ -10,13 +10,20 @@ namespace Cases.Tests.Notifications;
 
 /// <summary>
 /// A real SMTP server on a loopback port (the SmtpServer library: a full SMTP conversation over TCP), keeping what it
-/// receives. It can be stopped and started again on the same port, to play an outage.
+/// receives. <see cref="GoDown"/> plays an outage: the port stays taken (no other process can grab it meanwhile) by a
+/// listener that answers every connection as a server that is down does (421, then closes) and counts them.
 /// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
     readonly ConcurrentQueue<MimeMessage> received = new();
     CancellationTokenSource? running;
     Task? serving;
+    System.Net.Sockets.TcpListener? down;
+    Task? refusing;
+    int refused;
+
+    /// <summary>Connections turned away since the last <see cref="GoDown"/>.</summary>
+    public int Refused => Volatile.Read(ref refused);
 
     public int Port { get; } = Infrastructure.AppProcess.FreePort();
 
@@ -52,6 +59,54 @@ public sealed class SmtpTestServer : IAsyncDisposable
         throw new TimeoutException("The SMTP server did not start.");
     }
 
+    /// <summary>Stops the server and keeps its port with a listener that refuses every session with 421.</summary>
+    public async Task GoDown()
+    {
+        await Stop();
+        Interlocked.Exchange(ref refused, 0);
+        down = new System.Net.Sockets.TcpListener(IPAddress.Loopback, Port);
+        down.Start();
+        var listener = down;
+        refusing = Task.Run(async () =>
+        {
+            while (true)
+            {
+                System.Net.Sockets.TcpClient client;
+                try { client = await listener.AcceptTcpClientAsync(); }
+                catch (Exception) { return; } // stopped
+                using (client)
+                {
+                    try { await client.GetStream().WriteAsync("421 4.3.2 Service not available, closing transmission channel\r\n"u8.ToArray()); }
+                    catch (Exception) { /* the client went first */ }
+                }
+                Interlocked.Increment(ref refused);
+            }
+        });
+    }
+
+    /// <summary>Ends the outage: the real server again, on the same port.</summary>
+    public async Task ComeBack()
+    {
+        if (down is not null)
+        {
+            down.Stop();
+            await refusing!;
+            down = null;
+        }
+        await Start();
+    }
+
+    /// <summary>Waits until <paramref name="count"/> connections were refused during the outage.</summary>
+    public async Task WaitForRefused(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Refused < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Refused} of {count} connections refused in time.");
+            await Task.Delay(20);
+        }
+    }
+
     public async Task Stop()
     {
         if (running is null) return;
@@ -74,7 +129,11 @@ public sealed class SmtpTestServer : IAsyncDisposable
         throw new TimeoutException($"{address} got {To(address).Count} of {count} emails in time.");
     }
 
-    public async ValueTask DisposeAsync() => await Stop();
+    public async ValueTask DisposeAsync()
+    {
+        down?.Stop();
+        await Stop();
+    }
 
     sealed class Store(ConcurrentQueue<MimeMessage> received) : MessageStore
     {

@@ -33,6 +33,7 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
         {
             var created = app.Clock.GetUtcNow().AddMilliseconds(i);
             var (c, action) = CaseRules.Create(TestInput(i), Guid.NewGuid().ToString(), user, created, () => Guid.NewGuid().ToString());
+            await store.QueueForNumber(space, c.Id, c.CreatedAt, ct);
             await store.Create(space, new CaseRecord(c, 1, 0, 0, null), action, ct);
             ids[i] = c.Id;
         });

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Cases.Functions.Attachments;
 
 /// <summary>Read-only views over attachments: a case's alerts and events, the cases holding an alert, attachment search.</summary>
-public static class AttachmentQueries
+public static class AttachmentQueryApi
 {
     /// <summary>A case's alerts, oldest first: <c>[{id, index, attached_at}]</c>.</summary>
     internal static async Task<Ok<JsonArray>> CaseAlerts(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CancellationToken ct) =>

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using Cases.Domain.Cases;
 
-namespace Cases.Functions.Numbering;
+namespace Cases.Functions.Cases;
 
 /// <summary>
 /// The queue of cases waiting for a number: one row per case in the <c>numbering</c> table, partition = space,
@@ -11,7 +10,7 @@ namespace Cases.Functions.Numbering;
 /// </summary>
 public static class PendingNumbers
 {
-    public static TableEntity Row(string space, Case c) => new(space, Key(c.CreatedAt, c.Id)) { ["CaseId"] = c.Id };
+    public static TableEntity Row(string space, string caseId, DateTimeOffset createdAt) => new(space, Key(createdAt, caseId)) { ["CaseId"] = caseId };
 
     public static string Key(DateTimeOffset createdAt, string caseId) =>
         createdAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "_" + caseId;
