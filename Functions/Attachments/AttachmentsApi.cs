@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Cases.Domain.Ids;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -348,4 +349,22 @@ public static partial class AttachmentsApi
             ? CasesException.NotFound($"This comment {id} does not exist in {caseId}.")
             : CasesException.NotFound($"Saved object [cases-comments/{id}] not found");
 
+}
+
+/// <summary>What the handlers that change a case's attachments or observables use, bound per request with <c>[AsParameters]</c>.
+/// <c>[FromServices]</c> is explicit: the request delegate generator cannot tell a service from a body at compile time.</summary>
+public sealed class AttachmentServices(
+    [FromServices] CaseStore cases,
+    [FromServices] AttachmentStore store,
+    [FromServices] CallerIdentity identity,
+    [FromServices] TimeProvider time,
+    [FromServices] AlertStatusSync alertSync,
+    [FromServices] CaseEvents events)
+{
+    public CaseStore Cases { get; } = cases;
+    public AttachmentStore Store { get; } = store;
+    public CallerIdentity Identity { get; } = identity;
+    public TimeProvider Time { get; } = time;
+    public AlertStatusSync AlertSync { get; } = alertSync;
+    public CaseEvents Events { get; } = events;
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+using Cases.Functions.Connectors;
 using Cases.Domain.Ids;
 using Cases.Domain.Cases;
 using Cases.Functions.Access;
@@ -187,4 +189,24 @@ public static class CasesApi
     static CasesException StaleCases(IEnumerable<string> ids) =>
         CasesException.Conflict($"These cases {string.Join(", ", ids)} has been updated. Please refresh before saving additional updates.");
 
+}
+
+/// <summary>What the case handlers that change cases use, bound per request with <c>[AsParameters]</c>.
+/// <c>[FromServices]</c> is explicit: the request delegate generator cannot tell a service from a body at compile time.</summary>
+public sealed class CaseServices(
+    [FromServices] CaseStore store,
+    [FromServices] ConfigurationStore settings,
+    [FromServices] CallerIdentity identity,
+    [FromServices] TimeProvider time,
+    [FromServices] CaseConnectors connectors,
+    [FromServices] AlertStatusSync alertSync,
+    [FromServices] CaseEvents events)
+{
+    public CaseStore Store { get; } = store;
+    public ConfigurationStore Settings { get; } = settings;
+    public CallerIdentity Identity { get; } = identity;
+    public TimeProvider Time { get; } = time;
+    public CaseConnectors Connectors { get; } = connectors;
+    public AlertStatusSync AlertSync { get; } = alertSync;
+    public CaseEvents Events { get; } = events;
 }

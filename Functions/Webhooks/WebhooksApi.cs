@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Cases.Domain.Ids;
 using Cases.Functions.Access;
 using System.Text.Json.Nodes;
@@ -101,4 +102,20 @@ public static class WebhooksApi
     static bool IsId(string id) => Guid.TryParseExact(id, "D", out _);
 
     static CasesException NotFound(string id) => CasesException.NotFound($"Webhook [{id}] not found");
+}
+
+/// <summary>What registering a webhook uses, bound per request with <c>[AsParameters]</c>.
+/// <c>[FromServices]</c> is explicit: the request delegate generator cannot tell a service from a body at compile time.</summary>
+public sealed class WebhookServices(
+    [FromServices] WebhookStore store,
+    [FromServices] AllowedHosts allowedHosts,
+    [FromServices] SecretProtector secrets,
+    [FromServices] CallerIdentity identity,
+    [FromServices] TimeProvider time)
+{
+    public WebhookStore Store { get; } = store;
+    public AllowedHosts AllowedHosts { get; } = allowedHosts;
+    public SecretProtector Secrets { get; } = secrets;
+    public CallerIdentity Identity { get; } = identity;
+    public TimeProvider Time { get; } = time;
 }
