@@ -57,7 +57,7 @@ public static class AttachmentRules
             CreatedAt = now,
             CreatedBy = user,
         };
-        return (attachment, Record(attachment, "create", user, now, newId));
+        return (attachment, Record(attachment, UserActionVerbs.Create, user, now, newId));
     }
 
     /// <summary>An edit: same type and owner, the version the client read; null when nothing changes.</summary>
@@ -68,7 +68,7 @@ public static class AttachmentRules
         if (input.Owner != current.Owner) throw CasesException.BadRequest("You cannot change the owner of the comment.");
         if (JsonNode.DeepEquals(input.Fields, current.Fields) && input.SingleValues == current.SingleValues) return null;
         var next = current with { Fields = input.Fields, SingleValues = input.SingleValues, Version = current.Version + 1, UpdatedAt = now, UpdatedBy = user };
-        return (next, Record(next, "update", user, now, newId));
+        return (next, Record(next, UserActionVerbs.Update, user, now, newId));
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public static class AttachmentRules
         comment.Remove("id");
         comment.Remove("version");
         comment.Remove("ecs"); // the alerts' ECS documents are ours, not Kibana's, and may be large
-        return new(newId(), current.CaseId, "delete", "comment", new JsonObject { ["comment"] = comment }, now, user, current.Owner, current.Id);
+        return new(newId(), current.CaseId, UserActionVerbs.Delete, UserActionTypes.Comment, new JsonObject { ["comment"] = comment }, now, user, current.Owner, current.Id);
     }
 
     /// <summary>Kibana's payload: the attachment's own attributes (type, owner and the type's fields) under <c>comment</c>.</summary>
@@ -96,5 +96,5 @@ public static class AttachmentRules
     }
 
     static UserAction Record(Attachment a, string action, CaseUser user, DateTimeOffset now, Func<string> newId) =>
-        new(newId(), a.CaseId, action, "comment", Payload(a), now, user, a.Owner, a.Id);
+        new(newId(), a.CaseId, action, UserActionTypes.Comment, Payload(a), now, user, a.Owner, a.Id);
 }

@@ -45,7 +45,7 @@ public static class CaseRules
             ["customFields"] = CaseJson.CustomFields(created.CustomFields),
             ["status"] = CaseStatus.Open,
         };
-        return (created, new UserAction(newId(), id, "create", "create_case", payload, now, user, owner));
+        return (created, new UserAction(newId(), id, UserActionVerbs.Create, UserActionTypes.CreateCase, payload, now, user, owner));
     }
 
     /// <summary>
@@ -62,30 +62,30 @@ public static class CaseRules
         if (patch.Title is { IsSet: true, Value: var title } && CaseValidation.Title(title) != current.Title)
         {
             next = next with { Title = title! };
-            Record("update", "title", new() { ["title"] = title });
+            Record(UserActionVerbs.Update, UserActionTypes.Title, new() { ["title"] = title });
         }
         if (patch.Description is { IsSet: true, Value: var description } && CaseValidation.Description(description) != current.Description)
         {
             next = next with { Description = description! };
-            Record("update", "description", new() { ["description"] = description });
+            Record(UserActionVerbs.Update, UserActionTypes.Description, new() { ["description"] = description });
         }
         if (patch.Severity is { IsSet: true, Value: var severity } && CaseValidation.Severity(severity) != current.Severity)
         {
             next = next with { Severity = severity! };
-            Record("update", "severity", new() { ["severity"] = severity });
+            Record(UserActionVerbs.Update, UserActionTypes.Severity, new() { ["severity"] = severity });
         }
         if (patch.Category.IsSet && CaseValidation.Category(patch.Category.Value) != current.Category)
         {
             next = next with { Category = patch.Category.Value };
-            Record("update", "category", new() { ["category"] = patch.Category.Value });
+            Record(UserActionVerbs.Update, UserActionTypes.Category, new() { ["category"] = patch.Category.Value });
         }
         if (patch.Tags.IsSet)
         {
             var tags = CaseValidation.Tags(patch.Tags.Value);
             var added = tags.Except(current.Tags).ToArray();
             var removed = current.Tags.Except(tags).ToArray();
-            if (added.Length > 0) Record("add", "tags", new() { ["tags"] = CaseJson.Strings(added) });
-            if (removed.Length > 0) Record("delete", "tags", new() { ["tags"] = CaseJson.Strings(removed) });
+            if (added.Length > 0) Record(UserActionVerbs.Add, UserActionTypes.Tags, new() { ["tags"] = CaseJson.Strings(added) });
+            if (removed.Length > 0) Record(UserActionVerbs.Delete, UserActionTypes.Tags, new() { ["tags"] = CaseJson.Strings(removed) });
             if (!tags.SequenceEqual(current.Tags)) next = next with { Tags = tags };
         }
         if (patch.Assignees.IsSet)
@@ -93,8 +93,8 @@ public static class CaseRules
             var assignees = CaseValidation.Assignees(patch.Assignees.Value ?? throw CasesException.InvalidValue("assignees", "null"));
             var added = assignees.ExceptBy(current.Assignees.Select(a => a.Uid), a => a.Uid).ToArray();
             var removed = current.Assignees.ExceptBy(assignees.Select(a => a.Uid), a => a.Uid).ToArray();
-            if (added.Length > 0) Record("add", "assignees", new() { ["assignees"] = CaseJson.Assignees(added) });
-            if (removed.Length > 0) Record("delete", "assignees", new() { ["assignees"] = CaseJson.Assignees(removed) });
+            if (added.Length > 0) Record(UserActionVerbs.Add, UserActionTypes.Assignees, new() { ["assignees"] = CaseJson.Assignees(added) });
+            if (removed.Length > 0) Record(UserActionVerbs.Delete, UserActionTypes.Assignees, new() { ["assignees"] = CaseJson.Assignees(removed) });
             if (added.Length + removed.Length > 0) next = next with { Assignees = assignees };
         }
         if (patch.Connector.IsSet)
@@ -103,7 +103,7 @@ public static class CaseRules
             if (!SameConnector(connector, current.Connector))
             {
                 next = next with { Connector = connector };
-                Record("update", "connector", new() { ["connector"] = CaseJson.Connector(connector) });
+                Record(UserActionVerbs.Update, UserActionTypes.Connector, new() { ["connector"] = CaseJson.Connector(connector) });
             }
         }
         if (patch.Settings.IsSet)
@@ -112,7 +112,7 @@ public static class CaseRules
             if (settings != current.Settings)
             {
                 next = next with { Settings = settings };
-                Record("update", "settings", new() { ["settings"] = CaseJson.Settings(settings) });
+                Record(UserActionVerbs.Update, UserActionTypes.Settings, new() { ["settings"] = CaseJson.Settings(settings) });
             }
         }
         if (patch.CustomFields.IsSet)
@@ -122,14 +122,14 @@ public static class CaseRules
             {
                 var old = current.CustomFields.FirstOrDefault(f => f.Key == field.Key);
                 if (old is null || old.Type != field.Type || !JsonNode.DeepEquals(old.Value, field.Value))
-                    Record("update", "customFields", new() { ["customFields"] = new JsonArray(CaseJson.CustomField(field)) });
+                    Record(UserActionVerbs.Update, UserActionTypes.CustomFields, new() { ["customFields"] = new JsonArray(CaseJson.CustomField(field)) });
             }
             if (!SameCustomFields(fields, current.CustomFields)) next = next with { CustomFields = fields };
         }
         if (patch.Status is { IsSet: true, Value: var status } && CaseValidation.Status(status) != current.Status)
         {
             next = WithStatus(next, status!, user, now);
-            Record("update", "status", new() { ["status"] = status });
+            Record(UserActionVerbs.Update, UserActionTypes.Status, new() { ["status"] = status });
         }
 
         if (actions.Count == 0 && next == current) return null;

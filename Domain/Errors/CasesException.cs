@@ -10,6 +10,11 @@ public sealed class CasesException(int statusCode, string message) : Exception(m
     public static CasesException Conflict(string message) => new(409, message);
     public static CasesException NotAcceptable(string message) => new(406, message);
 
+    /// <summary>Kibana's message for a case that does not exist (in this space).</summary>
+    public static string CaseNotFoundMessage(string caseId) => $"Saved object [cases/{caseId}] not found";
+
+    public static CasesException CaseNotFound(string caseId) => NotFound(CaseNotFoundMessage(caseId));
+
     /// <summary>io-ts' wording, which Kibana clients match on.</summary>
     public static CasesException InvalidValue(string field, string? value) =>
         BadRequest($"Invalid value \"{value ?? "undefined"}\" supplied to \"{field}\"");

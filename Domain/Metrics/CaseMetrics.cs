@@ -41,7 +41,7 @@ public static class CaseMetrics
 
     /// <summary>Connectors ever set on the case: distinct connector ids in its create and connector actions, .none excluded.</summary>
     public static int Connectors(IEnumerable<UserAction> actions) => actions
-        .Where(a => a.Type is "create_case" or "connector")
+        .Where(a => a.Type is UserActionTypes.CreateCase or UserActionTypes.Connector)
         .Select(a => a.Payload["connector"] as JsonObject)
         .Where(c => c?["type"]?.GetValue<string>() is { } type && type != ConnectorTypes.None)
         .Select(c => c!["id"]?.GetValue<string>())
@@ -66,7 +66,7 @@ public static class CaseMetrics
             if (status == CaseStatus.Open) open += ms;
             else if (status == CaseStatus.InProgress) inProgress += ms;
         }
-        foreach (var action in actions.Where(a => a.Type == "status").OrderBy(a => a.CreatedAt))
+        foreach (var action in actions.Where(a => a.Type == UserActionTypes.Status).OrderBy(a => a.CreatedAt))
         {
             if (action.Payload["status"]?.GetValue<string>() is not { } next || !CaseStatus.All.Contains(next)) continue;
             Accrue(action.CreatedAt);

@@ -15,12 +15,39 @@ public sealed record UserAction(
     string Owner,
     string? CommentId = null);
 
+/// <summary>Kibana's user action verbs (<c>action</c>).</summary>
+public static class UserActionVerbs
+{
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string Add = "add";
+    public const string Delete = "delete";
+    public const string PushToService = "push_to_service";
+}
+
+/// <summary>Kibana's user action types (<c>type</c>): the field or object an action changed.</summary>
 public static class UserActionTypes
 {
+    public const string Assignees = "assignees";
+    public const string Comment = "comment";
+    public const string Connector = "connector";
+    public const string Description = "description";
+    public const string Pushed = "pushed";
+    public const string Tags = "tags";
+    public const string Title = "title";
+    public const string Status = "status";
+    public const string Settings = "settings";
+    public const string Severity = "severity";
+    public const string CreateCase = "create_case";
+    public const string DeleteCase = "delete_case";
+    public const string Category = "category";
+    public const string CustomFields = "customFields";
+    public const string Observables = "observables";
+
     public static readonly string[] All =
     [
-        "assignees", "comment", "connector", "description", "pushed", "tags", "title", "status", "settings",
-        "severity", "create_case", "delete_case", "category", "customFields", "observables",
+        Assignees, Comment, Connector, Description, Pushed, Tags, Title, Status, Settings,
+        Severity, CreateCase, DeleteCase, Category, CustomFields, Observables,
     ];
 
     /// <summary>Filters the find route accepts besides the types themselves.</summary>

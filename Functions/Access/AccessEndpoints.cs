@@ -1,4 +1,5 @@
 using Cases.Domain.Errors;
+using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
 
 namespace Cases.Functions.Access;
@@ -23,11 +24,14 @@ public sealed record CasesAccessRule(CasePrivilege Privilege, string DocType) : 
 
 public static class AccessEndpoints
 {
+    /// <summary>401 without a caller, 403 without the privilege (here or on the owner of what the route touches).</summary>
     public static TBuilder RequiresCases<TBuilder>(this TBuilder builder, CasePrivilege privilege, string docType = "cases")
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new CasesAccessRule(privilege, docType));
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new CasesAccessRule(privilege, docType)).ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
+    /// <summary>401 without a caller.</summary>
     public static TBuilder RequiresCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new CallerAccess());
+        builder.WithMetadata(new CallerAccess()).ProducesErrors(StatusCodes.Status401Unauthorized);
 
     public static TBuilder IsPublic<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new PublicAccess());

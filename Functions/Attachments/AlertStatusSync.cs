@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Storage.Queues;
+using Cases.Functions.Storage;
 using Cases.Domain.Attachments;
 using Cases.Domain.Cases;
 using Cases.Functions.Cases;
@@ -36,7 +37,7 @@ public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<
 {
     public const int AlertsPerMessage = 200;
     readonly QueueClient client = queues.GetQueueClient(options.Value.StatusQueue);
-    volatile bool queueExists;
+    readonly CreateOnce queueCreation = CreateOnce.Queues(queues.GetQueueClient(options.Value.StatusQueue));
 
     /// <summary>Kibana's mapping of case status to the alerts' workflow status.</summary>
     public static string AlertStatus(string caseStatus) => caseStatus switch
@@ -148,7 +149,7 @@ public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<
     async Task Publish(string space, Case after, IReadOnlyList<(string First, string Second)> alerts, CancellationToken ct)
     {
         if (alerts.Count == 0) return;
-        await EnsureQueue(ct);
+        await queueCreation.Ensure(ct);
         foreach (var chunk in alerts.Chunk(AlertsPerMessage))
         {
             var message = new JsonObject
@@ -167,27 +168,9 @@ public sealed partial class AlertStatusSync(QueueServiceClient queues, IOptions<
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                queueExists = false; // deleted since: the next attempt creates it again (where allowed)
+                queueCreation.Forget(); // deleted since: the next attempt creates it again (where allowed)
                 throw;
             }
         }
-    }
-
-    /// <summary>
-    /// Creates the queue on first use (Azurite, fresh accounts). In Azure the infrastructure creates it, and an identity
-    /// with only message rights may not create queues: that refusal is not an error. A failure is retried next time.
-    /// </summary>
-    async Task EnsureQueue(CancellationToken ct)
-    {
-        if (queueExists) return;
-        try
-        {
-            await client.CreateIfNotExistsAsync(cancellationToken: ct);
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 403)
-        {
-            // No right to create queues: the deployment created it (infra/main.bicep).
-        }
-        queueExists = true;
     }
 }

@@ -97,13 +97,13 @@ public sealed class AttachmentStore(CasesTables tables, ChangeLog changes, FileS
         var table = await tables.Cases(ct);
         var caseRow = new TableEntity(space, CaseRows.CaseKey(change.Next.Case.Id))
         {
-            ["Actions"] = current.ActionCount + change.Actions.Count,
-            ["TotalComment"] = change.Next.TotalComment,
-            ["TotalAlerts"] = change.Next.TotalAlerts,
+            [CaseColumns.Actions] = current.ActionCount + change.Actions.Count,
+            [CaseColumns.TotalComment] = change.Next.TotalComment,
+            [CaseColumns.TotalAlerts] = change.Next.TotalAlerts,
             // Set once any attachment was ever written, so reading a case that never had one skips the attachment query.
-            ["HasAttachments"] = true,
+            [CaseColumns.HasAttachments] = true,
         };
-        ChunkedText.Write(caseRow, "Doc", System.Text.Json.JsonSerializer.Serialize(change.Next.Case, CasesJsonContext.Default.Case));
+        ChunkedText.Write(caseRow, CaseColumns.Doc, System.Text.Json.JsonSerializer.Serialize(change.Next.Case, CasesJsonContext.Default.Case));
         var batch = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, caseRow, current.ETag) };
         batch.AddRange(change.Rows);
         batch.AddRange(change.Actions.Select((a, i) =>

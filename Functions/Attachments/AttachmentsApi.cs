@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+using Cases.Domain.Ids;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure;
@@ -25,40 +27,39 @@ public static partial class AttachmentsApi
     public static void MapAttachmentsApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("comments");
-        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment").RequiresCases(CasePrivilege.Comment, "comment");
-        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment").RequiresCases(CasePrivilege.Update, "comment");
-        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments").RequiresCases(CasePrivilege.Delete, "comments");
-        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments").RequiresCases(CasePrivilege.Read, "comments");
-        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments").RequiresCases(CasePrivilege.Read, "comments");
-        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment").RequiresCases(CasePrivilege.Read, "comment");
-        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment").RequiresCases(CasePrivilege.Delete, "comment");
-        cases.MapGet("/{caseId}/alerts", AttachmentQueryApi.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts").RequiresCases(CasePrivilege.Read, "comments");
-        cases.MapGet("/alerts/{alertId}", AttachmentQueryApi.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert").RequiresCases(CasePrivilege.Read);
-        cases.MapGet("/{caseId}/events", AttachmentQueryApi.CaseEvents).WithName("getCaseEvents").RequiresCases(CasePrivilege.Read, "comments");
-        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueryApi.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments");
+        cases.MapPost("/{caseId}/comments", Add).WithName("addCaseComment").RequiresCases(CasePrivilege.Comment, "comment").ReadsJson().ProducesErrors(404);
+        cases.MapPatch("/{caseId}/comments", Update).WithName("updateCaseComment").RequiresCases(CasePrivilege.Update, "comment").ReadsJson().ProducesErrors(404, 409);
+        cases.MapDelete("/{caseId}/comments", DeleteAll).WithName("deleteCaseComments").RequiresCases(CasePrivilege.Delete, "comments").ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}/comments", GetAll).WithName("getAllCaseComments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
+        cases.MapGet("/{caseId}/comments/_find", Find).WithName("findCaseComments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}/comments/{commentId}", GetOne).WithName("getCaseComment").RequiresCases(CasePrivilege.Read, "comment").ProducesErrors(404);
+        cases.MapDelete("/{caseId}/comments/{commentId}", DeleteOne).WithName("deleteCaseComment").RequiresCases(CasePrivilege.Delete, "comment").ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}/alerts", AttachmentQueryApi.CaseAlerts).WithTags("alerts").WithName("getCaseAlerts").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
+        cases.MapGet("/alerts/{alertId}", AttachmentQueryApi.CasesByAlert).WithTags("alerts").WithName("getCasesByAlert").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/{caseId}/events", AttachmentQueryApi.CaseEvents).WithName("getCaseEvents").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(404);
+        cases.MapGet("/{caseId}/attachments/_search", AttachmentQueryApi.Search).WithName("searchCaseAttachments").RequiresCases(CasePrivilege.Read, "comments").ProducesErrors(400, 404);
     }
 
-    static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity, TimeProvider time,
-        AlertStatusSync alertSync, CaseEvents events, CancellationToken ct)
+    static async Task<Ok<CaseResponse>> Add(string caseId, HttpContext http, [AsParameters] AttachmentServices s, CancellationToken ct)
     {
         var space = Space.Of(http);
         var input = AttachmentValidation.Validate(await RequestJson.ReadObject(http.Request, ct));
         AttachmentRows.CheckAlertIds(input);
-        var user = identity.Of(http);
-        var now = time.Now();
+        var user = s.Identity.Of(http);
+        var now = s.Time.Now();
         CaseRecord record;
         if (input.Type != AttachmentTypes.Alert)
         {
-            record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+            record = await AttachmentCommits.Commit(s.Cases, s.Store, space, caseId, async current =>
             {
                 CasesAccess.Of(http).Require(CasePrivilege.Comment, "comment", current.Record.Case.Owner);
                 CheckOwner(current, input);
-                await CheckQuote(store, space, caseId, input, ct);
-                await CheckReferenceRoom(store, space, caseId, input, ct);
-                return await PlanAdd(store, space, current, input, user, now, ct);
+                await CheckQuote(s.Store, space, caseId, input, ct);
+                await CheckReferenceRoom(s.Store, space, caseId, input, ct);
+                return await PlanAdd(s.Store, space, current, input, user, now, ct);
             }, ct);
-            await events.CommentAddedTo(space, record, input.Type, user, now);
-            return TypedResults.Ok(await WithComments(store, space, record, ct));
+            await s.Events.CommentAddedTo(space, record, input.Type, user, now);
+            return TypedResults.Ok(await WithComments(s.Store, space, record, ct));
         }
 
         // Alerts not yet on the case, in transaction-sized parts: each part is committed with its index rows and counters.
@@ -70,31 +71,31 @@ public static partial class AttachmentsApi
         do
         {
             NewAttachment? part = null;
-            record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+            record = await AttachmentCommits.Commit(s.Cases, s.Store, space, caseId, async current =>
             {
                 CasesAccess.Of(http).Require(CasePrivilege.Comment, "comment", current.Record.Case.Owner);
                 CheckOwner(current, input);
                 if (current.Record.Case.Status == CaseStatus.Closed) throw CasesException.BadRequest("Alert cannot be attached to a closed case");
-                var attached = (await store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
+                var attached = (await s.Store.List(space, caseId, ct, AttachmentTypes.Alert)).SelectMany(a => a.Attachment.AlertIds).ToHashSet(StringComparer.Ordinal);
                 var parts = AttachmentRules.Split(input, attached, current.Record.TotalAlerts);
                 more = parts.Count > 1;
                 part = parts.FirstOrDefault();
                 if (part is null) return null;
-                note ??= await alertSync.Expect(space, caseId, current.Record.Case.Settings.SyncAlerts, ct);
-                return await PlanAdd(store, space, current, part, user, now, ct);
+                note ??= await s.AlertSync.Expect(space, caseId, current.Record.Case.Settings.SyncAlerts, ct);
+                return await PlanAdd(s.Store, space, current, part, user, now, ct);
             }, ct);
             if (part is not null)
                 added.AddRange(part.Fields["alertId"]!.AsArray().Zip(part.Fields["index"]!.AsArray(), (a, i) => (a!.GetValue<string>(), i!.GetValue<string>())));
         } while (more);
-        await alertSync.AlertsAttached(space, record.Case, added, note);
-        await events.AlertsAttachedTo(space, record, added.Count, user, now);
-        return TypedResults.Ok(await WithComments(store, space, record, ct));
+        await s.AlertSync.AlertsAttached(space, record.Case, added, note);
+        await s.Events.AlertsAttachedTo(space, record, added.Count, user, now);
+        return TypedResults.Ok(await WithComments(s.Store, space, record, ct));
     }
 
     static async Task<AttachmentChange> PlanAdd(AttachmentStore store, string space, StoredCase current, NewAttachment input, CaseUser user, DateTimeOffset now, CancellationToken ct)
     {
         var c = current.Record.Case;
-        var (attachment, action) = AttachmentRules.Add(input, c.Id, NewId(), user, now, NewId);
+        var (attachment, action) = AttachmentRules.Add(input, c.Id, ObjectIds.New(), user, now, ObjectIds.New);
         attachment = attachment with { Sequence = current.ActionCount, Indexed = true };
         var rows = new List<TableTransactionAction>
         {
@@ -106,11 +107,11 @@ public static partial class AttachmentsApi
         if (attachment.Type == AttachmentTypes.Alert && c.Settings.ExtractObservables == true)
         {
             var observables = await store.Observables(space, c.Id, ct);
-            var extracted = ObservableRules.Extract(observables, attachment.AlertEcs, now, NewId);
+            var extracted = ObservableRules.Extract(observables, attachment.AlertEcs, now, ObjectIds.New);
             if (extracted.Count > 0)
             {
                 rows.Add(new(TableTransactionActionType.UpsertReplace, AttachmentRows.ObservablesEntity(space, c.Id, [.. observables, .. extracted])));
-                actions.Add(ObservablesApi.Action(c, "add", extracted.Count, user, now));
+                actions.Add(ObservablesApi.Action(c, UserActionVerbs.Add, extracted.Count, user, now));
             }
         }
         var next = current.Record with
@@ -135,9 +136,9 @@ public static partial class AttachmentsApi
         var record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
             CasesAccess.Of(http).Require(CasePrivilege.Update, "comment", current.Record.Case.Owner);
-            var stored = (IsId(id) ? await store.Get(space, caseId, id, ct) : null)
+            var stored = (ObjectIds.IsWellFormed(id) ? await store.Get(space, caseId, id, ct) : null)
                 ?? throw await CommentNotFound(store, space, caseId, id, ct);
-            if (AttachmentRules.Update(stored.Attachment, input, version, user, now, NewId) is not { } edit) return null;
+            if (AttachmentRules.Update(stored.Attachment, input, version, user, now, ObjectIds.New) is not { } edit) return null;
             var (next, action) = edit;
             var rows = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, AttachmentRows.ToEntity(space, next), stored.ETag) };
             var before = stored.Attachment.AlertIds;
@@ -175,7 +176,7 @@ public static partial class AttachmentsApi
         await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
         {
             CasesAccess.Of(http).Require(CasePrivilege.Delete, "comment", current.Record.Case.Owner);
-            var stored = IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null;
+            var stored = ObjectIds.IsWellFormed(commentId) ? await store.Get(space, caseId, commentId, ct) : null;
             if (stored is null)
             {
                 // A file is deleted as an attachment too, with its blob (the files' own transaction, below).
@@ -194,7 +195,7 @@ public static partial class AttachmentsApi
         var actions = files.Select(f =>
         {
             var attachment = FileAttachment.AsAttachment(f);
-            return AttachmentRules.Delete(attachment, AttachmentResponse.Json(attachment), user, now, NewId);
+            return AttachmentRules.Delete(attachment, AttachmentResponse.Json(attachment), user, now, ObjectIds.New);
         }).ToList();
         return store.Files.Detach(space, caseId, files, actions, ct);
     }
@@ -247,7 +248,7 @@ public static partial class AttachmentsApi
             rows.Add(new(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AttachmentKey(a.CaseId, a.Id)), etag));
             if (a.Indexed) rows.Add(new(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.CaseIndexKey(a.Id)), ETag.All));
             rows.AddRange(a.AlertIds.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, AttachmentRows.AlertIndexKey(id, a.CaseId)), ETag.All)));
-            actions.Add(AttachmentRules.Delete(a, AttachmentResponse.Json(a), user, now, NewId));
+            actions.Add(AttachmentRules.Delete(a, AttachmentResponse.Json(a), user, now, ObjectIds.New));
         }
         var next = current.Record with
         {
@@ -262,7 +263,7 @@ public static partial class AttachmentsApi
     {
         var space = Space.Of(http);
         await LoadReadable(http, cases, space, caseId, "comment", ct);
-        var stored = (IsId(commentId) ? await store.Get(space, caseId, commentId, ct) : null)?.Attachment
+        var stored = (ObjectIds.IsWellFormed(commentId) ? await store.Get(space, caseId, commentId, ct) : null)?.Attachment
             ?? (await File(store, space, caseId, commentId, ct) is { } file ? FileAttachment.AsAttachment(file) : null)
             ?? throw await CommentNotFound(store, space, caseId, commentId, ct);
         return TypedResults.Ok(AttachmentResponse.Json(stored));
@@ -322,7 +323,7 @@ public static partial class AttachmentsApi
     static async Task CheckQuote(AttachmentStore store, string space, string caseId, NewAttachment input, CancellationToken ct)
     {
         if (input.Fields["quotedCommentId"]?.GetValue<string>() is not { } quoted) return;
-        if (!IsId(quoted) || await store.Get(space, caseId, quoted, ct) is null)
+        if (!ObjectIds.IsWellFormed(quoted) || await store.Get(space, caseId, quoted, ct) is null)
             throw CasesException.BadRequest($"The quoted comment {quoted} does not exist on this case.");
     }
 
@@ -344,14 +345,26 @@ public static partial class AttachmentsApi
 
     /// <summary>Kibana's 404s: an attachment of another case is named as such; one that does not exist at all as a saved object.</summary>
     static async Task<CasesException> CommentNotFound(AttachmentStore store, string space, string caseId, string id, CancellationToken ct) =>
-        IsId(id) && await store.OtherCaseHolding(space, caseId, id, ct) is not null
+        ObjectIds.IsWellFormed(id) && await store.OtherCaseHolding(space, caseId, id, ct) is not null
             ? CasesException.NotFound($"This comment {id} does not exist in {caseId}.")
             : CasesException.NotFound($"Saved object [cases-comments/{id}] not found");
 
-    [GeneratedRegex(@"^[A-Za-z0-9-]{1,64}\z")]
-    private static partial Regex IdShape();
+}
 
-    internal static bool IsId(string id) => IdShape().IsMatch(id);
-
-    internal static string NewId() => Guid.NewGuid().ToString();
+/// <summary>What the handlers that change a case's attachments or observables use, bound per request with <c>[AsParameters]</c>.
+/// <c>[FromServices]</c> is explicit: the request delegate generator cannot tell a service from a body at compile time.</summary>
+public sealed class AttachmentServices(
+    [FromServices] CaseStore cases,
+    [FromServices] AttachmentStore store,
+    [FromServices] CallerIdentity identity,
+    [FromServices] TimeProvider time,
+    [FromServices] AlertStatusSync alertSync,
+    [FromServices] CaseEvents events)
+{
+    public CaseStore Cases { get; } = cases;
+    public AttachmentStore Store { get; } = store;
+    public CallerIdentity Identity { get; } = identity;
+    public TimeProvider Time { get; } = time;
+    public AlertStatusSync AlertSync { get; } = alertSync;
+    public CaseEvents Events { get; } = events;
 }

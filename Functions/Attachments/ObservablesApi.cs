@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
@@ -26,11 +27,11 @@ public static class ObservablesApi
     public static void MapObservablesApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("observables");
-        cases.MapGet("/observables/types", Types).WithName("getObservableTypes").RequiresCases(CasePrivilege.Read, "case configuration");
-        cases.MapGet("/{caseId}/observables", List).WithName("getCaseObservables").RequiresCases(CasePrivilege.Read, "case");
-        cases.MapPost("/{caseId}/observables", Add).WithName("addCaseObservable").RequiresCases(CasePrivilege.Update, "case");
-        cases.MapPatch("/{caseId}/observables/{observableId}", Update).WithName("updateCaseObservable").RequiresCases(CasePrivilege.Update, "case");
-        cases.MapDelete("/{caseId}/observables/{observableId}", Delete).WithName("deleteCaseObservable").RequiresCases(CasePrivilege.Delete, "case");
+        cases.MapGet("/observables/types", Types).WithName("getObservableTypes").RequiresCases(CasePrivilege.Read, "case configuration").ProducesErrors(400);
+        cases.MapGet("/{caseId}/observables", List).WithName("getCaseObservables").RequiresCases(CasePrivilege.Read, "case").ProducesErrors(404);
+        cases.MapPost("/{caseId}/observables", Add).WithName("addCaseObservable").RequiresCases(CasePrivilege.Update, "case").ReadsJson().ProducesErrors(404);
+        cases.MapPatch("/{caseId}/observables/{observableId}", Update).WithName("updateCaseObservable").RequiresCases(CasePrivilege.Update, "case").ReadsJson().ProducesErrors(404);
+        cases.MapDelete("/{caseId}/observables/{observableId}", Delete).WithName("deleteCaseObservable").RequiresCases(CasePrivilege.Delete, "case").ProducesErrors(400, 404);
     }
 
     /// <summary>Kibana's built-in types plus the custom ones in the case settings of an owner (<c>?owner=</c>).</summary>
@@ -55,22 +56,20 @@ public static class ObservablesApi
         return TypedResults.Ok(new JsonObject { ["observables"] = Json(await store.Observables(space, caseId, ct)) });
     }
 
-    static async Task<Ok<JsonObject>> Add(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity,
-        TimeProvider time, ConfigurationStore settings, CancellationToken ct)
+    static async Task<Ok<JsonObject>> Add(string caseId, HttpContext http, [AsParameters] AttachmentServices s, ConfigurationStore settings, CancellationToken ct)
     {
         var (typeKey, value, description) = await ReadObservable(http, ["typeKey", "value", "description"], ct);
         // Custom types come from the case settings of the case's owner.
-        var owner = (await CasesApi.Load(cases, Space.Of(http), caseId, ct)).Record.Case.Owner;
+        var owner = (await CasesApi.Load(s.Cases, Space.Of(http), caseId, ct)).Record.Case.Owner;
         var types = (await TypesOf(settings, Space.Of(http), owner, ct)).Select(t => t.Key).ToArray();
-        return await Change(caseId, http, cases, store, identity, time, "add", CasePrivilege.Update, (list, now) =>
-            [.. list, ObservableRules.Add(list, typeKey, value, description, types, AttachmentsApi.NewId(), now)], ct);
+        return await Change(caseId, http, s, UserActionVerbs.Add, CasePrivilege.Update, (list, now) =>
+            [.. list, ObservableRules.Add(list, typeKey, value, description, types, ObjectIds.New(), now)], ct);
     }
 
-    static async Task<Ok<JsonObject>> Update(string caseId, string observableId, HttpContext http, CaseStore cases, AttachmentStore store,
-        CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<JsonObject>> Update(string caseId, string observableId, HttpContext http, [AsParameters] AttachmentServices s, CancellationToken ct)
     {
         var (_, value, description) = await ReadObservable(http, ["value", "description"], ct);
-        return await Change(caseId, http, cases, store, identity, time, "update", CasePrivilege.Update, (list, now) =>
+        return await Change(caseId, http, s, UserActionVerbs.Update, CasePrivilege.Update, (list, now) =>
         {
             var existing = Find(list, observableId);
             var next = ObservableRules.Update(list, existing, value, description, now);
@@ -78,33 +77,32 @@ public static class ObservablesApi
         }, ct);
     }
 
-    static async Task<Ok<JsonObject>> Delete(string caseId, string observableId, HttpContext http, CaseStore cases, AttachmentStore store,
-        CallerIdentity identity, TimeProvider time, CancellationToken ct) =>
-        await Change(caseId, http, cases, store, identity, time, "delete", CasePrivilege.Delete, (list, _) =>
+    static async Task<Ok<JsonObject>> Delete(string caseId, string observableId, HttpContext http, [AsParameters] AttachmentServices s, CancellationToken ct) =>
+        await Change(caseId, http, s, UserActionVerbs.Delete, CasePrivilege.Delete, (list, _) =>
         {
             Find(list, observableId);
             return list.Where(o => o.Id != observableId).ToList();
         }, ct);
 
     /// <summary>Rewrites the observables row with the case counters' ETag guard, so concurrent changes cannot lose each other.</summary>
-    static async Task<Ok<JsonObject>> Change(string caseId, HttpContext http, CaseStore cases, AttachmentStore store, CallerIdentity identity,
-        TimeProvider time, string actionType, CasePrivilege needed, Func<List<Observable>, DateTimeOffset, List<Observable>> apply, CancellationToken ct)
+    static async Task<Ok<JsonObject>> Change(string caseId, HttpContext http, AttachmentServices s, string actionType, CasePrivilege needed,
+        Func<List<Observable>, DateTimeOffset, List<Observable>> apply, CancellationToken ct)
     {
         var space = Space.Of(http);
-        var user = identity.Of(http);
-        var now = time.Now();
+        var user = s.Identity.Of(http);
+        var now = s.Time.Now();
         List<Observable> result = [];
-        var record = await AttachmentCommits.Commit(cases, store, space, caseId, async current =>
+        var record = await AttachmentCommits.Commit(s.Cases, s.Store, space, caseId, async current =>
         {
             CasesAccess.Of(http).Require(needed, "case", current.Record.Case.Owner);
-            result = apply(await store.Observables(space, caseId, ct), now);
+            result = apply(await s.Store.Observables(space, caseId, ct), now);
             var c = current.Record.Case;
             return new AttachmentChange(
                 current.Record with { Case = AttachmentsApi.Touch(c, user, now) },
                 [Action(c, actionType, 1, user, now)],
                 [new TableTransactionAction(TableTransactionActionType.UpsertReplace, AttachmentRows.ObservablesEntity(space, caseId, result))]);
         }, ct);
-        var body = JsonSerializer.SerializeToNode(await AttachmentsApi.WithComments(store, space, record, ct), CasesJsonContext.Default.CaseResponse)!.AsObject();
+        var body = JsonSerializer.SerializeToNode(await AttachmentsApi.WithComments(s.Store, space, record, ct), CasesJsonContext.Default.CaseResponse)!.AsObject();
         body["observables"] = Json(result);
         return TypedResults.Ok(body);
     }
@@ -126,7 +124,7 @@ public static class ObservablesApi
 
     /// <summary>Kibana's user action for observables: type <c>observables</c>, payload <c>{observables: {count, actionType}}</c>.</summary>
     internal static UserAction Action(Case c, string actionType, int count, CaseUser user, DateTimeOffset now) =>
-        new(AttachmentsApi.NewId(), c.Id, actionType, "observables",
+        new(ObjectIds.New(), c.Id, actionType, UserActionTypes.Observables,
             new JsonObject { ["observables"] = new JsonObject { ["count"] = count, ["actionType"] = actionType } }, now, user, c.Owner);
 
     internal static JsonArray Json(IEnumerable<Observable> observables) => new(observables.Select(o => (JsonNode?)new JsonObject

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cases.Domain.Cases;
@@ -64,10 +65,5 @@ public static partial class CaseRequests
     static Optional<T> Field<T>(JsonObject item, string key, Func<JsonNode?, T> bind) =>
         item.TryGetPropertyValue(key, out var node) ? bind(node) : Optional<T>.Unset;
 
-    [GeneratedRegex(@"^[A-Za-z0-9-]{1,64}\z")]
-    private static partial Regex CaseIdShape();
-
-    /// <summary>Ids become row keys; one that could never have been issued simply does not exist.</summary>
-    public static bool IsCaseId(string id) => CaseIdShape().IsMatch(id);
 
 }

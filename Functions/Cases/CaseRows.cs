@@ -47,29 +47,29 @@ public static class CaseRows
         var c = record.Case;
         var entity = new TableEntity(space, CaseKey(c.Id))
         {
-            ["Version"] = record.Version,
-            ["Actions"] = actionCount,
-            ["Status"] = c.Status,
-            ["Severity"] = c.Severity,
-            ["Owner"] = c.Owner,
-            ["CreatedAt"] = c.CreatedAt,
+            [CaseColumns.Version] = record.Version,
+            [CaseColumns.Actions] = actionCount,
+            [CaseColumns.Status] = c.Status,
+            [CaseColumns.Severity] = c.Severity,
+            [CaseColumns.Owner] = c.Owner,
+            [CaseColumns.CreatedAt] = c.CreatedAt,
         };
-        ChunkedText.Write(entity, "Doc", JsonSerializer.Serialize(c, CasesJsonContext.Default.Case));
+        ChunkedText.Write(entity, CaseColumns.Doc, JsonSerializer.Serialize(c, CasesJsonContext.Default.Case));
         return entity;
     }
 
     public static CaseRecord FromEntity(TableEntity entity)
     {
-        var c = JsonSerializer.Deserialize(ChunkedText.Read(entity, "Doc"), CasesJsonContext.Default.Case)!;
+        var c = JsonSerializer.Deserialize(ChunkedText.Read(entity, CaseColumns.Doc), CasesJsonContext.Default.Case)!;
         return new CaseRecord(
             c,
-            entity.GetInt32("Version") ?? 1,
-            entity.GetInt32("TotalComment") ?? 0,
-            entity.GetInt32("TotalAlerts") ?? 0,
-            entity.GetInt64("IncrementalId"));
+            entity.GetInt32(CaseColumns.Version) ?? 1,
+            entity.GetInt32(CaseColumns.TotalComment) ?? 0,
+            entity.GetInt32(CaseColumns.TotalAlerts) ?? 0,
+            entity.GetInt64(CaseColumns.IncrementalId));
     }
 
-    public static bool IsDeleted(TableEntity entity) => entity.GetBoolean("Deleted") == true;
+    public static bool IsDeleted(TableEntity entity) => entity.GetBoolean(CaseColumns.Deleted) == true;
 
     public static TableEntity ToEntity(string space, UserAction action, string rowKey)
     {

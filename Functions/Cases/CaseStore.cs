@@ -27,7 +27,7 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
         var entity = response.Value!;
         var deleted = CaseRows.IsDeleted(entity);
         if (deleted && !includeDeleted) return null;
-        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32("Actions") ?? 0, deleted, entity.GetBoolean("HasAttachments") == true);
+        return new StoredCase(CaseRows.FromEntity(entity), entity.ETag, entity.GetInt32(CaseColumns.Actions) ?? 0, deleted, entity.GetBoolean(CaseColumns.HasAttachments) == true);
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
     {
         var table = await tables.Cases(ct);
         var caseId = current.Record.Case.Id;
-        var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { ["Deleted"] = true };
+        var tombstone = new TableEntity(space, CaseRows.CaseKey(caseId)) { [CaseColumns.Deleted] = true };
         var note = changes.Note(space, caseId);
         for (var attempt = 1; ; attempt++)
         {
@@ -123,8 +123,8 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
     {
         var table = await tables.Cases(ct);
         // The number's lookup row goes first, while the case row still tells which number it had.
-        var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
-        if (numbered.HasValue && numbered.Value!.GetInt64("IncrementalId") is { } number)
+        var numbered = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), [CaseColumns.IncrementalId], ct);
+        if (numbered.HasValue && numbered.Value!.GetInt64(CaseColumns.IncrementalId) is { } number)
             await table.DeleteEntityAsync(space, CaseRows.NumberKey(number), ETag.All, ct);
         await hooks.At(Testing.HookPoints.PurgedNumber, space, ct);
         await TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, CaseRows.ItemsPrefix(caseId)), ct);
@@ -214,10 +214,10 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
     static TableEntity ImportedEntity(string space, ImportedCase c)
     {
         var entity = CaseRows.ToEntity(space, c.Record, c.ActionCount);
-        entity["TotalComment"] = c.Record.TotalComment;
-        entity["TotalAlerts"] = c.Record.TotalAlerts;
-        entity["HasAttachments"] = c.HasAttachments;
-        entity["Deleted"] = false;
+        entity[CaseColumns.TotalComment] = c.Record.TotalComment;
+        entity[CaseColumns.TotalAlerts] = c.Record.TotalAlerts;
+        entity[CaseColumns.HasAttachments] = c.HasAttachments;
+        entity[CaseColumns.Deleted] = false;
         return entity;
     }
 

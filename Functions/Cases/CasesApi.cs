@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Mvc;
+using Cases.Functions.Connectors;
+using Cases.Domain.Ids;
 using Cases.Domain.Cases;
 using Cases.Functions.Access;
 using Cases.Domain.Errors;
@@ -19,32 +22,33 @@ public static class CasesApi
     public static void MapCasesApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("cases");
-        cases.MapPost("/", Create).WithName("createCase").RequiresCases(CasePrivilege.Create, "case");
-        cases.MapPatch("/", Update).WithName("updateCases").RequiresCases(CasePrivilege.Update, "case");
-        cases.MapDelete("/", Delete).WithName("deleteCases").RequiresCases(CasePrivilege.Delete, "case");
-        cases.MapGet("/{caseId}", Get).WithName("getCase").RequiresCases(CasePrivilege.Read, "case");
+        cases.MapPost("/", Create).WithName("createCase").RequiresCases(CasePrivilege.Create, "case").ReadsJson();
+        cases.MapPatch("/", Update).WithName("updateCases").RequiresCases(CasePrivilege.Update, "case").ReadsJson()
+            .ProducesErrors(404, 406, 409);
+        cases.MapDelete("/", Delete).WithName("deleteCases").RequiresCases(CasePrivilege.Delete, "case")
+            .ProducesErrors(400, 404);
+        cases.MapGet("/{caseId}", Get).WithName("getCase").RequiresCases(CasePrivilege.Read, "case").ProducesErrors(404);
     }
 
-    static async Task<Ok<CaseResponse>> Create(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, Connectors.CaseConnectors connectors, CaseEvents events, CancellationToken ct)
+    static async Task<Ok<CaseResponse>> Create(HttpContext http, [AsParameters] CaseServices s, CancellationToken ct)
     {
         var space = Space.Of(http);
         var input = await CaseRequests.ReadNewCase(http.Request, ct);
         // The owner's settings in this space decide the custom fields and may supply a template.
         var owner = CaseValidation.Owner(input.Owner);
         CasesAccess.Of(http).Require(CasePrivilege.Create, "case", owner);
-        var (id, now) = (NewId(), time.Now());
+        var (id, now) = (ObjectIds.New(), s.Time.Now());
         // The numbering queue row goes beside the settings read (one round trip for both), the case then in one transaction.
-        var reading = settingsStore.Get(space, owner, ct);
-        await Task.WhenAll(reading, store.QueueForNumber(space, id, now, ct));
+        var reading = s.Settings.Get(space, owner, ct);
+        await Task.WhenAll(reading, s.Store.QueueForNumber(space, id, now, ct));
         var settings = (await reading)?.Configuration;
         input = TemplateRules.Apply(input, owner, settings);
         // The connector must exist in this space, with its type's fields.
-        if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
-        var (created, action) = CaseRules.Create(input, id, identity.Of(http), now, NewId, settings?.CustomFields);
+        if (input.Connector is { } connector) input = input with { Connector = await s.Connectors.Check(space, CaseValidation.Connector(connector), ct) };
+        var (created, action) = CaseRules.Create(input, id, s.Identity.Of(http), now, ObjectIds.New, settings?.CustomFields);
         var record = new CaseRecord(created, Version: 1, TotalComment: 0, TotalAlerts: 0, IncrementalId: null);
-        await store.Create(space, record, action, ct);
-        await events.CaseCreated(space, record, created.CreatedBy, created.CreatedAt);
+        await s.Store.Create(space, record, action, ct);
+        await s.Events.CaseCreated(space, record, created.CreatedBy, created.CreatedAt);
         return TypedResults.Ok(CaseResponse.From(record));
     }
 
@@ -63,18 +67,17 @@ public static class CasesApi
     /// Every case of the request is checked (exists, version current, fields valid, something changes) before any
     /// is written; each case is then committed with its user actions in one transaction.
     /// </summary>
-    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, CaseStore store, ConfigurationStore settingsStore, CallerIdentity identity,
-        TimeProvider time, AlertStatusSync alertSync, Connectors.CaseConnectors connectors, CaseEvents events, CancellationToken ct)
+    static async Task<Ok<List<CaseResponse>>> Update(HttpContext http, [AsParameters] CaseServices s, CancellationToken ct)
     {
         var space = Space.Of(http);
         var patches = await CaseRequests.ReadPatches(http.Request, ct);
         for (var i = 0; i < patches.Count; i++)
             if (patches[i].Connector is { IsSet: true, Value: { } connector })
-                patches[i] = patches[i] with { Connector = await connectors.Check(space, CaseValidation.Connector(connector), ct) };
-        var user = identity.Of(http);
-        var now = time.Now();
+                patches[i] = patches[i] with { Connector = await s.Connectors.Check(space, CaseValidation.Connector(connector), ct) };
+        var user = s.Identity.Of(http);
+        var now = s.Time.Now();
 
-        var stored = await Task.WhenAll(patches.Select(p => CaseRequests.IsCaseId(p.Id) ? store.Get(space, p.Id, ct) : Task.FromResult<StoredCase?>(null)));
+        var stored = await Task.WhenAll(patches.Select(p => ObjectIds.IsWellFormed(p.Id) ? s.Store.Get(space, p.Id, ct) : Task.FromResult<StoredCase?>(null)));
         var missing = patches.Where((p, i) => stored[i] is null).Select(p => p.Id).ToArray();
         if (missing.Length > 0)
             throw CasesException.NotFound($"These cases {string.Join(", ", missing)} do not exist. Please check you have the correct ids.");
@@ -83,9 +86,9 @@ public static class CasesApi
         if (stale.Length > 0) throw StaleCases(stale);
 
         // Custom fields are checked against the settings of each case's owner, read once per owner.
-        var customFields = await CustomFieldsByOwner(settingsStore, space,
+        var customFields = await CustomFieldsByOwner(s.Settings, space,
             patches.Select((p, i) => (p, i)).Where(x => x.p.CustomFields.IsSet).Select(x => stored[x.i]!.Record.Case.Owner), ct);
-        var changes = patches.Select((p, i) => CaseRules.Apply(stored[i]!.Record.Case, p, user, now, NewId,
+        var changes = patches.Select((p, i) => CaseRules.Apply(stored[i]!.Record.Case, p, user, now, ObjectIds.New,
             customFields.GetValueOrDefault(stored[i]!.Record.Case.Owner))).ToArray();
         if (changes.All(c => c is null)) throw CasesException.NotAcceptable("All update fields are identical to current version.");
         for (var i = 0; i < patches.Count; i++)
@@ -103,12 +106,12 @@ public static class CasesApi
                 continue;
             }
             // syncAlerts: a status change is published for the case's alerts, noted first so that it cannot be lost.
-            var note = await alertSync.Expect(space, current.Record.Case.Id, AlertStatusSync.Publishes(current.Record.Case, change.Case), ct);
-            var committed = await Commit(store, space, current, patches[i], change, user, now,
+            var note = await s.AlertSync.Expect(space, current.Record.Case.Id, AlertStatusSync.Publishes(current.Record.Case, change.Case), ct);
+            var committed = await Commit(s.Store, space, current, patches[i], change, user, now,
                 customFields.GetValueOrDefault(current.Record.Case.Owner), ct);
             // After a queue failure, the rest of the batch leaves its messages to the timer's run rather than wait again.
-            queueAnswers = await alertSync.CaseChanged(space, current.Record.Case, committed.Case, note, send: queueAnswers);
-            await events.CaseUpdated(space, current.Record, committed, user, now);
+            queueAnswers = await s.AlertSync.CaseChanged(space, current.Record.Case, committed.Case, note, send: queueAnswers);
+            await s.Events.CaseUpdated(space, current.Record, committed, user, now);
             results.Add(CaseResponse.From(committed));
         }
         return TypedResults.Ok(results);
@@ -129,7 +132,7 @@ public static class CasesApi
             if (await store.TryUpdate(space, current, next, change.Actions, ct)) return next;
             current = await store.Get(space, patch.Id, ct) ?? throw CasesException.NotFound($"These cases {patch.Id} do not exist. Please check you have the correct ids.");
             if (current.Record.Version != readVersion || attempt == 5) throw StaleCases([patch.Id]);
-            change = CaseRules.Apply(current.Record.Case, patch, user, now, NewId, customFields) ?? throw StaleCases([patch.Id]);
+            change = CaseRules.Apply(current.Record.Case, patch, user, now, ObjectIds.New, customFields) ?? throw StaleCases([patch.Id]);
         }
     }
 
@@ -139,15 +142,15 @@ public static class CasesApi
         var ids = QueryValues.List(http.Request.Query, "ids").Distinct().ToList();
         if (ids.Count == 0) throw CasesException.BadRequest("The length of the field ids is too short. Array must be of length >= 1.");
         CaseValidation.MaxItems("ids", ids.Count, CaseLimits.BulkDeleteMax);
-        var stored = await Task.WhenAll(ids.Select(async id => (CaseRequests.IsCaseId(id) ? await store.Get(space, id, ct, includeDeleted: true) : null)
-            ?? throw CasesException.NotFound($"Saved object [cases/{id}] not found")));
+        var stored = await Task.WhenAll(ids.Select(async id => (ObjectIds.IsWellFormed(id) ? await store.Get(space, id, ct, includeDeleted: true) : null)
+            ?? throw CasesException.CaseNotFound(id)));
         CasesAccess.Of(http).Require(CasePrivilege.Delete, "case", stored.Select(s => s.Record.Case.Owner));
         var user = identity.Of(http);
         var now = time.Now();
         foreach (var current in stored)
         {
             var c = current.Record.Case;
-            var deleted = new UserAction(NewId(), c.Id, "delete", "delete_case", [], now, user, c.Owner);
+            var deleted = new UserAction(ObjectIds.New(), c.Id, UserActionVerbs.Delete, UserActionTypes.DeleteCase, [], now, user, c.Owner);
             await deletion.Delete(space, current, deleted, ct);
             await events.CaseDeleted(space, current.Record, user, now);
         }
@@ -180,11 +183,30 @@ public static class CasesApi
     }
 
     internal static async Task<StoredCase> Load(CaseStore store, string space, string caseId, CancellationToken ct) =>
-        (CaseRequests.IsCaseId(caseId) ? await store.Get(space, caseId, ct) : null)
-        ?? throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+        (ObjectIds.IsWellFormed(caseId) ? await store.Get(space, caseId, ct) : null)
+        ?? throw CasesException.CaseNotFound(caseId);
 
     static CasesException StaleCases(IEnumerable<string> ids) =>
         CasesException.Conflict($"These cases {string.Join(", ", ids)} has been updated. Please refresh before saving additional updates.");
 
-    static string NewId() => Guid.NewGuid().ToString();
+}
+
+/// <summary>What the case handlers that change cases use, bound per request with <c>[AsParameters]</c>.
+/// <c>[FromServices]</c> is explicit: the request delegate generator cannot tell a service from a body at compile time.</summary>
+public sealed class CaseServices(
+    [FromServices] CaseStore store,
+    [FromServices] ConfigurationStore settings,
+    [FromServices] CallerIdentity identity,
+    [FromServices] TimeProvider time,
+    [FromServices] CaseConnectors connectors,
+    [FromServices] AlertStatusSync alertSync,
+    [FromServices] CaseEvents events)
+{
+    public CaseStore Store { get; } = store;
+    public ConfigurationStore Settings { get; } = settings;
+    public CallerIdentity Identity { get; } = identity;
+    public TimeProvider Time { get; } = time;
+    public CaseConnectors Connectors { get; } = connectors;
+    public AlertStatusSync AlertSync { get; } = alertSync;
+    public CaseEvents Events { get; } = events;
 }

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cases.Domain.Attachments;
@@ -117,12 +118,12 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
             var next = before with { ExternalService = external, UpdatedAt = now, UpdatedBy = user };
             var actions = new List<UserAction>
             {
-                new(NewId(), before.Id, "push_to_service", "pushed", new JsonObject { ["externalService"] = external.DeepClone() }, now, user, before.Owner),
+                new(ObjectIds.New(), before.Id, UserActionVerbs.PushToService, UserActionTypes.Pushed, new JsonObject { ["externalService"] = external.DeepClone() }, now, user, before.Owner),
             };
             if (closes && before.Status != CaseStatus.Closed)
             {
                 next = CaseRules.WithStatus(next, CaseStatus.Closed, user, now);
-                actions.Add(new(NewId(), before.Id, "update", "status", new JsonObject { ["status"] = CaseStatus.Closed }, now, user, before.Owner));
+                actions.Add(new(ObjectIds.New(), before.Id, UserActionVerbs.Update, UserActionTypes.Status, new JsonObject { ["status"] = CaseStatus.Closed }, now, user, before.Owner));
             }
             var record = current.Record with { Case = next, Version = current.Record.Version + 1 };
             if (await cases.TryUpdate(space, current, record, actions, ct, [PushRows.Finished(space, before.Id, connector.Id, incident, listedAt)]))
@@ -131,7 +132,7 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
                 return record;
             }
             // Someone changed the case meanwhile: the incident is up to date already; record the push on the fresh row.
-            current = await cases.Get(space, before.Id, ct) ?? throw CasesException.NotFound($"Saved object [cases/{before.Id}] not found");
+            current = await cases.Get(space, before.Id, ct) ?? throw CasesException.CaseNotFound(before.Id);
             if (attempt == 5)
                 throw CasesException.Conflict($"These cases {before.Id} has been updated. Please refresh before saving additional updates.");
         }
@@ -168,5 +169,4 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
         return $"Added by {name}.";
     }
 
-    static string NewId() => Guid.NewGuid().ToString();
 }

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
@@ -17,11 +18,13 @@ public static class ConnectorsApi
     public static void MapConnectorsApi(this IEndpointRouteBuilder routes)
     {
         var actions = routes.MapGroup("/actions").WithTags("connectors");
-        actions.MapPost("/connector", (HttpContext http, ConnectorServices s, CancellationToken ct) => Create(null, http, s, ct)).WithName("createConnector").RequiresCases(CasePrivilege.Settings);
-        actions.MapPost("/connector/{id}", (string id, HttpContext http, ConnectorServices s, CancellationToken ct) => Create(id, http, s, ct)).WithName("createConnectorId").RequiresCases(CasePrivilege.Settings);
-        actions.MapGet("/connector/{id}", Get).WithName("getConnector").RequiresCases(CasePrivilege.Read);
-        actions.MapPut("/connector/{id}", Update).WithName("updateConnector").RequiresCases(CasePrivilege.Settings);
-        actions.MapDelete("/connector/{id}", Delete).WithName("deleteConnector").RequiresCases(CasePrivilege.Settings);
+        actions.MapPost("/connector", (HttpContext http, ConnectorServices s, CancellationToken ct) => Create(null, http, s, ct)).WithName("createConnector").RequiresCases(CasePrivilege.Settings)
+            .ReadsJson().ProducesErrors(409);
+        actions.MapPost("/connector/{id}", (string id, HttpContext http, ConnectorServices s, CancellationToken ct) => Create(id, http, s, ct)).WithName("createConnectorId").RequiresCases(CasePrivilege.Settings)
+            .ReadsJson().ProducesErrors(409);
+        actions.MapGet("/connector/{id}", Get).WithName("getConnector").RequiresCases(CasePrivilege.Read).ProducesErrors(404);
+        actions.MapPut("/connector/{id}", Update).WithName("updateConnector").RequiresCases(CasePrivilege.Settings).ReadsJson().ProducesErrors(404, 409);
+        actions.MapDelete("/connector/{id}", Delete).WithName("deleteConnector").RequiresCases(CasePrivilege.Settings).ProducesErrors(404);
         actions.MapGet("/connectors", List).WithName("getConnectors").RequiresCases(CasePrivilege.Read);
         actions.MapGet("/connector_types", Types).WithName("getConnectorTypes").RequiresCases(CasePrivilege.Read);
     }
@@ -37,7 +40,7 @@ public static class ConnectorsApi
             ?? throw CasesException.BadRequest($"[request body.connector_type_id]: connector type \"{Text(body, "connector_type_id")}\" is not supported; supported: {string.Join(", ", ConnectorKind.All.Select(k => k.Id))}");
         var name = Name(body);
         var (config, secrets) = Validate(kind, body, s.AllowedHosts);
-        id ??= Guid.NewGuid().ToString();
+        id ??= ObjectIds.New();
         if (!await s.Store.TryAdd(space, id, kind, name, config, secrets, ct))
             throw CasesException.Conflict($"Saved object [action/{id}] conflict");
         return TypedResults.Ok(ConnectorResponse.From((await s.Store.Get(space, id, ct))!));

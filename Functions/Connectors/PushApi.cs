@@ -1,6 +1,7 @@
 using Cases.Functions.Access;
 using Cases.Functions.Attachments;
 using Cases.Functions.Cases;
+using Cases.Functions.Hosting;
 using Cases.Functions.Identity;
 using Cases.Functions.Spaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,9 @@ public static class PushApi
 {
     public static void MapPushApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/cases/{caseId}/connector/{connectorId}/_push", Push).WithTags("cases").WithName("pushCase").RequiresCases(CasePrivilege.Push);
+        routes.MapPost("/cases/{caseId}/connector/{connectorId}/_push", Push).WithTags("cases").WithName("pushCase").RequiresCases(CasePrivilege.Push)
+            // 424/502/504: the external system refused, failed or did not answer (ExternalCall).
+            .ProducesErrors(400, 404, 409, 424, 502, 504);
     }
 
     static async Task<Ok<CaseResponse>> Push(string caseId, string connectorId, HttpContext http, CasePusher pusher, CallerIdentity identity,

@@ -17,11 +17,16 @@ namespace Cases.Functions.Connectors;
 public static class PushStatusApi
 {
     /// <summary>Changes that a push carries to the external system.</summary>
-    static readonly string[] Pushable = ["title", "description", "tags", "comment", "severity", "connector", "create_case"];
+    static readonly string[] Pushable =
+    [
+        UserActionTypes.Title, UserActionTypes.Description, UserActionTypes.Tags, UserActionTypes.Comment, UserActionTypes.Severity,
+        UserActionTypes.Connector, UserActionTypes.CreateCase,
+    ];
 
     public static void MapPushStatusApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/{caseId}/user_actions/_connectors", Get).WithTags("user actions").WithName("getCaseConnectorsPushStatus").RequiresCases(CasePrivilege.Read);
+        routes.MapGet("/cases/{caseId}/user_actions/_connectors", Get).WithTags("user actions").WithName("getCaseConnectorsPushStatus").RequiresCases(CasePrivilege.Read)
+            .ProducesErrors(404);
     }
 
     static async Task<Ok<JsonObject>> Get(string caseId, HttpContext http, CaseStore cases, UserActionStore actions, CancellationToken ct)
@@ -37,10 +42,10 @@ public static class PushStatusApi
     {
         var result = new JsonObject();
         var connectors = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var a in actions.Where(a => a.Type is "create_case" or "connector"))
+        foreach (var a in actions.Where(a => a.Type is UserActionTypes.CreateCase or UserActionTypes.Connector))
             if (a.Payload["connector"] is JsonObject c && c["id"]?.GetValue<string>() is { } id && c["type"]?.GetValue<string>() != ".none")
                 connectors[id] = c;
-        var pushes = actions.Where(a => a.Type == "pushed")
+        var pushes = actions.Where(a => a.Type == UserActionTypes.Pushed)
             .Select(a => (Action: a, External: a.Payload["externalService"] as JsonObject))
             .Where(p => p.External?["connector_id"] is not null).ToList();
         foreach (var (a, external) in pushes)

@@ -12,11 +12,16 @@ namespace Cases.Functions.Files;
 /// <c>{space}/{caseId}/{fileId}</c>, so a space's or a case's files are one prefix. A blob is never read except through
 /// its table row, so a blob without a row (an upload cut off between the two commits) is invisible until swept.
 /// </summary>
-public sealed class FileBlobs(BlobServiceClient service, IOptions<StorageOptions> options)
+public sealed class FileBlobs
 {
-    readonly BlobContainerClient container = service.GetBlobContainerClient(options.Value.TablePrefix.ToLowerInvariant() + "case-files");
-    readonly SemaphoreSlim gate = new(1, 1);
-    volatile bool created;
+    readonly BlobContainerClient container;
+    readonly CreateOnce creation;
+
+    public FileBlobs(BlobServiceClient service, IOptions<StorageOptions> options)
+    {
+        container = service.GetBlobContainerClient(options.Value.TablePrefix.ToLowerInvariant() + "case-files");
+        creation = CreateOnce.Container(container);
+    }
 
     public string ContainerName => container.Name;
 
@@ -25,28 +30,8 @@ public sealed class FileBlobs(BlobServiceClient service, IOptions<StorageOptions
 
     public async Task<BlobContainerClient> Container(CancellationToken ct)
     {
-        if (created) return container;
-        await gate.WaitAsync(ct);
-        try
-        {
-            if (!created)
-            {
-                try
-                {
-                    await container.CreateIfNotExistsAsync(cancellationToken: ct);
-                }
-                catch (RequestFailedException ex) when (ex.Status == 403)
-                {
-                    // An identity without rights to create containers uses the one provisioned (infra/main.bicep).
-                }
-                created = true;
-            }
-            return container;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        await creation.Ensure(ct);
+        return container;
     }
 
     /// <summary>For tests and benchmarks, which each use a prefix of their own.</summary>

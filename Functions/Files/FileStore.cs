@@ -24,10 +24,10 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
 
     async Task<CaseCounters?> ReadCase(TableClient table, string space, string caseId, CancellationToken ct)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["Deleted", "TotalFiles", "Actions", "Owner"], ct);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), [CaseColumns.Deleted, CaseColumns.TotalFiles, CaseColumns.Actions, CaseColumns.Owner], ct);
         if (!row.HasValue || CaseRows.IsDeleted(row.Value!)) return null;
         var e = row.Value!;
-        return new CaseCounters(e.ETag, e.GetInt32("TotalFiles") ?? 0, e.GetInt32("Actions") ?? 0, e.GetString("Owner") ?? "");
+        return new CaseCounters(e.ETag, e.GetInt32(CaseColumns.TotalFiles) ?? 0, e.GetInt32(CaseColumns.Actions) ?? 0, e.GetString(CaseColumns.Owner) ?? "");
     }
 
     /// <summary>The owner of a live case (files and their actions take it), or 404; also checks there is room for one more file.</summary>
@@ -119,10 +119,10 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         new(TableTransactionActionType.UpdateMerge,
             new TableEntity(space, CaseRows.CaseKey(caseId))
             {
-                ["TotalFiles"] = totalFiles,
-                ["Actions"] = counters.Actions + newActions,
+                [CaseColumns.TotalFiles] = totalFiles,
+                [CaseColumns.Actions] = counters.Actions + newActions,
                 // A file is one of the case's attachments: reading the case must look for them.
-                ["HasAttachments"] = true,
+                [CaseColumns.HasAttachments] = true,
             },
             counters.ETag);
 
@@ -208,7 +208,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     }
 
 
-    static CasesException NotFound(string caseId) => CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+    static CasesException NotFound(string caseId) => CasesException.CaseNotFound(caseId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Blobs of deleted files of case {CaseId} are left to the timer's sweep")]
     static partial void LogLeftForSweep(ILogger logger, Exception ex, string caseId);

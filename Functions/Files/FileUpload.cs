@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
 using Cases.Domain.Files;
@@ -35,7 +36,7 @@ public sealed partial class FileUpload(FileStore store, FileBlobs blobs, Pending
             var (baseName, ext) = FileRules.Split(part.FileName);
             var file = new CaseFile(part.FileId, caseId, FileRules.Name(string.IsNullOrWhiteSpace(formName) ? baseName : formName, limits), ext,
                 part.MimeType, part.Content.Size, part.Content.Md5, part.Content.Sha1, part.Content.Sha256, time.Now(), user, owner, part.BlobName);
-            var action = new UserAction(Guid.NewGuid().ToString(), caseId, "create", "comment",
+            var action = new UserAction(ObjectIds.New(), caseId, UserActionVerbs.Create, UserActionTypes.Comment,
                 new JsonObject { ["comment"] = FileAttachment.Of(file) }, file.CreatedAt, user, owner, file.Id);
             // Renewing the note keeps the sweep off this blob for OrphanAge while the row is committed; if the sweep took the
             // upload for dead already (it outlived OrphanAge), the blob is the sweep's and the upload gives up.
@@ -59,7 +60,7 @@ public sealed partial class FileUpload(FileStore store, FileBlobs blobs, Pending
         var (name, extension) = FileRules.Split(fileName);
         FileRules.Name(earlyName ?? name, limits);
         var mimeType = FileRules.MimeType(declaredType, extension, limits);
-        var fileId = Guid.NewGuid().ToString();
+        var fileId = ObjectIds.New();
         var blobName = FileBlobs.Name(space, caseId, fileId);
         var blob = await blobs.Block(blobName, ct);
         flight.Noted = await pending.Add(space, caseId, [fileId], PendingBlobs.Upload, ct);

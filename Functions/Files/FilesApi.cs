@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Azure;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,13 +29,21 @@ public static class FilesApi
     public static void MapFilesApi(this IEndpointRouteBuilder routes)
     {
         var files = routes.MapGroup("/cases").WithTags("files");
-        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery().DisableRequestTimeout().RequiresCases(CasePrivilege.Files, "file");
-        files.MapGet("/{caseId}/files", ListCase).WithName("findCaseFiles").RequiresCases(CasePrivilege.Read, "files");
-        files.MapDelete("/{caseId}/files", Delete).WithName("deleteCaseFiles").RequiresCases(CasePrivilege.Files | CasePrivilege.Delete, "files");
-        files.MapGet("/{caseId}/files/{fileId}", Get).WithName("getCaseFile").RequiresCases(CasePrivilege.Read, "file");
-        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile").DisableRequestTimeout().RequiresCases(CasePrivilege.Read, "file");
-        files.MapGet("/files/_find", FindInSpace).WithName("findFiles").RequiresCases(CasePrivilege.Read, "files");
-        files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash").RequiresCases(CasePrivilege.Read);
+        files.MapPost("/{caseId}/files", Upload).WithName("addCaseFile").DisableAntiforgery().DisableRequestTimeout().RequiresCases(CasePrivilege.Files, "file")
+            // 400 also for a file over its limit (Kibana's wording); 413 for a body over the server's; 408 for an upload that outlived its note.
+            .ProducesErrors(400, 404, 408, 409, 413);
+        files.MapGet("/{caseId}/files", ListCase).WithName("findCaseFiles").RequiresCases(CasePrivilege.Read, "files").ProducesErrors(400, 404);
+        files.MapDelete("/{caseId}/files", Delete).WithName("deleteCaseFiles").RequiresCases(CasePrivilege.Files | CasePrivilege.Delete, "files")
+            .ProducesErrors(400, 404, 409);
+        files.MapGet("/{caseId}/files/{fileId}", Get).WithName("getCaseFile").RequiresCases(CasePrivilege.Read, "file").ProducesErrors(404);
+        files.MapGet("/{caseId}/files/{fileId}/download", Download).WithName("downloadCaseFile")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status304NotModified)
+            .Produces(StatusCodes.Status416RangeNotSatisfiable)
+            .DisableRequestTimeout().RequiresCases(CasePrivilege.Read, "file").ProducesErrors(404);
+        files.MapGet("/files/_find", FindInSpace).WithName("findFiles").RequiresCases(CasePrivilege.Read, "files").ProducesErrors(400);
+        files.MapGet("/files/_cases", CasesWithHash).WithName("findCasesByFileHash").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
     }
 
     /// <summary>
@@ -46,7 +55,7 @@ public static class FilesApi
     {
         var space = Space.Of(http);
         var limits = store.Limits;
-        if (!CaseRequests.IsCaseId(caseId)) throw CasesException.NotFound($"Saved object [cases/{caseId}] not found");
+        if (!ObjectIds.IsWellFormed(caseId)) throw CasesException.CaseNotFound(caseId);
         var owner = await store.CheckRoom(space, caseId, ct);
         CasesAccess.Of(http).Require(CasePrivilege.Files, "file", owner);
         if (http.Request.ContentLength > limits.MaxFileBytes + MultipartOverhead) throw FileRules.TooLarge("", limits);
@@ -134,7 +143,7 @@ public static class FilesApi
     /// If-None-Match/If-Range. Under the Functions host (which buffers responses) it redirects to a short-lived link of
     /// the blob instead (see <see cref="DownloadLinks"/>), once the file is found in the caller's space.
     /// </summary>
-    static async Task<IResult> Download(string caseId, string fileId, HttpContext http, FileStore store, FileBlobs blobs, DownloadLinks links,
+    static async Task<Results<FileStreamHttpResult, RedirectHttpResult>> Download(string caseId, string fileId, HttpContext http, FileStore store, FileBlobs blobs, DownloadLinks links,
         CancellationToken ct)
     {
         var file = await LoadReadable(http, store, caseId, fileId, ct);
@@ -169,7 +178,7 @@ public static class FilesApi
         var actions = files.Select(f =>
         {
             var attachment = FileAttachment.AsAttachment(f);
-            return Domain.Attachments.AttachmentRules.Delete(attachment, Attachments.AttachmentResponse.Json(attachment), user, now, () => Guid.NewGuid().ToString());
+            return Domain.Attachments.AttachmentRules.Delete(attachment, Attachments.AttachmentResponse.Json(attachment), user, now, ObjectIds.New);
         }).ToList();
         await store.Detach(space, caseId, files, actions, ct);
         return TypedResults.NoContent();
@@ -183,6 +192,6 @@ public static class FilesApi
     }
 
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
-        (CaseRequests.IsCaseId(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
+        (ObjectIds.IsWellFormed(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
 }

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
 using Cases.Domain.Errors;
@@ -20,13 +21,13 @@ public static class FindApi
     public static void MapFindApi(this IEndpointRouteBuilder routes)
     {
         var cases = routes.MapGroup("/cases").WithTags("cases");
-        cases.MapGet("/_find", Find).WithName("findCases").RequiresCases(CasePrivilege.Read)
+        cases.MapGet("/_find", Find).WithName("findCases").RequiresCases(CasePrivilege.Read).ProducesErrors(400)
             .AddEndpointFilter(Transfer.CasesCsv.Filter); // CSV when asked for
-        cases.MapGet("/tags", Tags).WithName("getCaseTags").RequiresCases(CasePrivilege.Read);
-        cases.MapGet("/reporters", Reporters).WithName("getCaseReporters").RequiresCases(CasePrivilege.Read);
-        cases.MapGet("/categories", Categories).WithName("getCaseCategories").RequiresCases(CasePrivilege.Read);
-        cases.MapGet("/metrics", Metrics).WithName("getCasesMetrics").RequiresCases(CasePrivilege.Read);
-        cases.MapPost("/_bulk_get", BulkGet).WithName("bulkGetCases").RequiresCases(CasePrivilege.Read);
+        cases.MapGet("/tags", Tags).WithName("getCaseTags").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/reporters", Reporters).WithName("getCaseReporters").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/categories", Categories).WithName("getCaseCategories").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapGet("/metrics", Metrics).WithName("getCasesMetrics").RequiresCases(CasePrivilege.Read).ProducesErrors(400);
+        cases.MapPost("/_bulk_get", BulkGet).WithName("bulkGetCases").RequiresCases(CasePrivilege.Read).ReadsJson();
     }
 
     static async Task<Ok<FindCasesResponse>> Find(HttpContext http, CaseIndex index, CaseStore store, TimeProvider time, IOptions<SearchAfterKey> tokenKey,
@@ -101,7 +102,7 @@ public static class FindApi
         var space = Space.Of(http);
         var found = new StoredCase?[ids.Count];
         await Parallel.ForAsync(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (i, token) =>
-            found[i] = CaseRequests.IsCaseId(ids[i]) ? await store.Get(space, ids[i], token) : null);
+            found[i] = ObjectIds.IsWellFormed(ids[i]) ? await store.Get(space, ids[i], token) : null);
 
         // As Kibana's bulk get: a case of an owner the caller may not read is reported as an error, never shown.
         var access = CasesAccess.Of(http);
@@ -109,7 +110,7 @@ public static class FindApi
             .Select(s => CaseResponse.From(s.Record)).ToList();
         var errors = ids.Select((id, i) => found[i] switch
         {
-            null => new BulkGetError("Not Found", $"Saved object [cases/{id}] not found", 404, id),
+            null => new BulkGetError("Not Found", CasesException.CaseNotFoundMessage(id), 404, id),
             { } f when !access.Can(f.Record.Case.Owner, CasePrivilege.Read) =>
                 new BulkGetError("Forbidden", $"Unauthorized to access case with owners: \"{f.Record.Case.Owner}\"", 403, id),
             _ => null,

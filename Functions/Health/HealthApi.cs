@@ -25,7 +25,7 @@ public static partial class HealthApi
     {
         var health = routes.MapGroup("/api/health").WithTags("health").IsPublic();
         health.MapGet("/", Live).WithName("health");
-        health.MapGet("/ready", Ready).WithName("healthReady");
+        health.MapGet("/ready", Ready).WithName("healthReady").Produces(StatusCodes.Status200OK).ProducesErrors(StatusCodes.Status503ServiceUnavailable);
     }
 
     static JsonHttpResult<HealthStatus> Live() => TypedResults.Json(new HealthStatus("available"), HealthJsonContext.Default.HealthStatus);

@@ -31,8 +31,9 @@ public static class CasesRoutes
         // It describes routes, not data: public, as health is.
         routes.MapOpenApi(OpenApiRoute).WithMetadata(StandaloneOnly.Instance).IsPublic();
         routes.MapHealthApi();
-        routes.WithProfileRecording().MapProfilesApi();
-        routes.WithProfileRecording().MapInEverySpace(api =>
+        // Every route below reads or writes storage (at least the caller's profile): storage down or too slow is 503.
+        routes.WithProfileRecording().ProducesErrors(StatusCodes.Status503ServiceUnavailable).MapProfilesApi();
+        routes.WithProfileRecording().ProducesErrors(StatusCodes.Status503ServiceUnavailable).MapInEverySpace(api =>
         {
             api.MapCasesApi();
             api.MapMeApi();

@@ -4,7 +4,7 @@ namespace Cases.Functions.Hosting;
 
 /// <summary>Kibana's (Boom's) error body.</summary>
 public sealed record ErrorBody(
-    [property: JsonPropertyName("statusCode")] int StatusCode,
+    [property: JsonPropertyName("statusCode"), JsonNumberHandling(JsonNumberHandling.Strict)] int StatusCode, // an integer in the OpenAPI schema too
     [property: JsonPropertyName("error")] string Error,
     [property: JsonPropertyName("message")] string Message)
 {

@@ -21,6 +21,7 @@ public static class SpaceRoutes
             endpoint.Metadata.Add(new EndpointNameMetadata(name.EndpointName + "DefaultSpace"));
         });
         map(defaultSpace);
-        map(app.MapGroup("/s/{spaceId}/api").RequireCasesAccess());
+        // A space id that is not one answers 400 on every route of a named space.
+        map(app.MapGroup("/s/{spaceId}/api").RequireCasesAccess().ProducesErrors(StatusCodes.Status400BadRequest));
     }
 }

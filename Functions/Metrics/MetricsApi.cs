@@ -16,7 +16,7 @@ public static class MetricsApi
 {
     public static void MapMetricsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/metrics/{caseId}", Get).WithTags("metrics").WithName("getCaseMetrics").RequiresCases(CasePrivilege.Read, "case");
+        routes.MapGet("/cases/metrics/{caseId}", Get).WithTags("metrics").WithName("getCaseMetrics").RequiresCases(CasePrivilege.Read, "case").ProducesErrors(400, 404);
     }
 
     static async Task<Ok<JsonObject>> Get(string caseId, HttpContext http, CaseStore cases, AttachmentStore attachments, UserActionStore userActions,

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Cases.Domain.Cases;
 using Cases.Domain.Users;
 
@@ -18,7 +19,7 @@ public sealed partial class CaseEvents(NotificationQueue queue, ILogger<CaseEven
     public Task CaseCreated(string space, CaseRecord record, CaseUser by, DateTimeOffset at)
     {
         var added = CaseChanges.AddedAssignees(null, record.Case);
-        return Publish(space, new CaseEvent(NewId(), at, added.Count > 0 ? [Created, Assigned] : [Created], by, Summary(record),
+        return Publish(space, new CaseEvent(ObjectIds.New(), at, added.Count > 0 ? [Created, Assigned] : [Created], by, Summary(record),
             AddedAssignees: added.Count > 0 ? added : null));
     }
 
@@ -30,17 +31,17 @@ public sealed partial class CaseEvents(NotificationQueue queue, ILogger<CaseEven
         if (before.Case.Status != after.Case.Status) events.Add(StatusChanged);
         if (before.Case.Status != after.Case.Status && after.Case.Status == CaseStatus.Closed) events.Add(Closed);
         if (added.Count > 0) events.Add(Assigned);
-        return Publish(space, new CaseEvent(NewId(), at, events, by, Summary(after), fields, added.Count > 0 ? added : null));
+        return Publish(space, new CaseEvent(ObjectIds.New(), at, events, by, Summary(after), fields, added.Count > 0 ? added : null));
     }
 
     public Task CaseDeleted(string space, CaseRecord record, CaseUser by, DateTimeOffset at) =>
-        Publish(space, new CaseEvent(NewId(), at, [Deleted], by, Summary(record)));
+        Publish(space, new CaseEvent(ObjectIds.New(), at, [Deleted], by, Summary(record)));
 
     public Task CommentAddedTo(string space, CaseRecord record, string commentType, CaseUser by, DateTimeOffset at) =>
-        Publish(space, new CaseEvent(NewId(), at, [CommentAdded], by, Summary(record), CommentType: commentType));
+        Publish(space, new CaseEvent(ObjectIds.New(), at, [CommentAdded], by, Summary(record), CommentType: commentType));
 
     public Task AlertsAttachedTo(string space, CaseRecord record, int count, CaseUser by, DateTimeOffset at) =>
-        count == 0 ? Task.CompletedTask : Publish(space, new CaseEvent(NewId(), at, [AlertAttached], by, Summary(record), AlertsAttached: count));
+        count == 0 ? Task.CompletedTask : Publish(space, new CaseEvent(ObjectIds.New(), at, [AlertAttached], by, Summary(record), AlertsAttached: count));
 
     static long lastSequence;
 
@@ -71,7 +72,6 @@ public sealed partial class CaseEvents(NotificationQueue queue, ILogger<CaseEven
     static CaseSummary Summary(CaseRecord r) => new(r.Case.Id, r.Case.Title, r.Case.Status, r.Case.Severity, r.Case.Owner,
         r.IncrementalId, r.Case.Assignees.Select(a => a.Uid).ToList(), CaseVersion.Encode(r.Version));
 
-    static string NewId() => Guid.NewGuid().ToString();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Notifications of {Events} for case {CaseId} could not be queued: no email or webhook for it")]
     static partial void LogNotQueued(ILogger logger, Exception ex, string events, string caseId);

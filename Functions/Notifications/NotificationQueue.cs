@@ -7,11 +7,19 @@ using Microsoft.Extensions.Options;
 namespace Cases.Functions.Notifications;
 
 /// <summary>The notification queue and its poison queue (same account as the tables; base64 messages, as a queue trigger reads).</summary>
-public sealed class NotificationQueue(QueueServiceClient queues, IOptions<NotificationOptions> options, IOptions<StorageOptions> storage)
+public sealed class NotificationQueue
 {
-    public QueueClient Queue { get; } = queues.GetQueueClient(options.Value.QueueName(storage.Value.TablePrefix));
-    public QueueClient Poison { get; } = queues.GetQueueClient(options.Value.QueueName(storage.Value.TablePrefix) + "-poison");
-    volatile bool created;
+    readonly CreateOnce creation;
+
+    public NotificationQueue(QueueServiceClient queues, IOptions<NotificationOptions> options, IOptions<StorageOptions> storage)
+    {
+        Queue = queues.GetQueueClient(options.Value.QueueName(storage.Value.TablePrefix));
+        Poison = queues.GetQueueClient(options.Value.QueueName(storage.Value.TablePrefix) + "-poison");
+        creation = CreateOnce.Queues(Queue, Poison);
+    }
+
+    public QueueClient Queue { get; }
+    public QueueClient Poison { get; }
 
     public async Task Send(NotificationMessage message, CancellationToken ct, TimeSpan? delay = null)
     {
@@ -23,7 +31,7 @@ public sealed class NotificationQueue(QueueServiceClient queues, IOptions<Notifi
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            created = false; // deleted since: created again next time
+            creation.Forget(); // deleted since: created again next time
             throw;
         }
     }
@@ -32,21 +40,6 @@ public sealed class NotificationQueue(QueueServiceClient queues, IOptions<Notifi
         JsonSerializer.Deserialize(text, NotificationJsonContext.Default.NotificationMessage)
         ?? throw new JsonException("An empty notification message.");
 
-    /// <summary>Creates both queues on first use (Azurite, fresh accounts); in Azure the deployment may have created them.</summary>
-    public async Task Ensure(CancellationToken ct)
-    {
-        if (created) return;
-        foreach (var queue in new[] { Queue, Poison })
-        {
-            try
-            {
-                await queue.CreateIfNotExistsAsync(cancellationToken: ct);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 403)
-            {
-                // An identity with message rights only: the deployment created the queue.
-            }
-        }
-        created = true;
-    }
+    /// <summary>Creates both queues on first use (<see cref="CreateOnce"/>); in Azure the deployment may have created them.</summary>
+    public Task Ensure(CancellationToken ct) => creation.Ensure(ct);
 }

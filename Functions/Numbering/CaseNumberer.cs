@@ -109,7 +109,7 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
                     var number = counter.Last + i + 1;
                     var caseId = batch[i].GetString("CaseId");
                     // Merge on a missing row fails, so a number never resurrects a deleted case.
-                    actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(space, CaseRows.CaseKey(caseId)) { ["IncrementalId"] = number }, ETag.All));
+                    actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(space, CaseRows.CaseKey(caseId)) { [CaseColumns.IncrementalId] = number }, ETag.All));
                     actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(space, CaseRows.NumberKey(number)) { ["CaseId"] = caseId }));
                 }
                 await hooks.At(Testing.HookPoints.NumberingCommit, space, ct);
@@ -153,8 +153,8 @@ public sealed partial class CaseNumberer(CasesTables tables, IOptions<NumberingO
 
     static async Task<bool> HasNumber(TableClient cases, string space, string caseId, CancellationToken ct)
     {
-        var row = await cases.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), ["IncrementalId"], ct);
-        return row.HasValue && row.Value!.GetInt64("IncrementalId") is not null;
+        var row = await cases.GetEntityIfExistsAsync<TableEntity>(space, CaseRows.CaseKey(caseId), [CaseColumns.IncrementalId], ct);
+        return row.HasValue && row.Value!.GetInt64(CaseColumns.IncrementalId) is not null;
     }
 
     sealed record Counter(long Last, string Cursor, ETag? ETag);

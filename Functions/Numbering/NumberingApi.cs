@@ -11,7 +11,8 @@ namespace Cases.Functions.Numbering;
 public static class NumberingApi
 {
     public static void MapNumberingApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/cases/_number/{number}", GetByNumber).WithTags("cases").WithName("getCaseByNumber").RequiresCases(CasePrivilege.Read);
+        routes.MapGet("/cases/_number/{number}", GetByNumber).WithTags("cases").WithName("getCaseByNumber").RequiresCases(CasePrivilege.Read)
+            .ProducesErrors(400, 404);
 
     static async Task<Ok<CaseResponse>> GetByNumber(string number, HttpContext http, CaseStore store, CancellationToken ct)
     {

@@ -48,9 +48,9 @@ public static class ProfilesApi
     static void Map(RouteGroupBuilder group, string nameSuffix)
     {
         group.MapPost("/internal/cases/_suggest_user_profiles", Suggest).WithTags("user profiles")
-            .WithName("suggestUserProfiles" + nameSuffix).RequiresCaller().Accepts<SuggestProfilesRequest>("application/json");
+            .WithName("suggestUserProfiles" + nameSuffix).RequiresCaller().ReadsJson().Accepts<SuggestProfilesRequest>("application/json");
         group.MapPost("/internal/security/user_profile/_bulk_get", BulkGet).WithTags("user profiles")
-            .WithName("bulkGetUserProfiles" + nameSuffix).RequiresCaller().Accepts<BulkGetProfilesRequest>("application/json");
+            .WithName("bulkGetUserProfiles" + nameSuffix).RequiresCaller().ReadsJson().Accepts<BulkGetProfilesRequest>("application/json");
     }
 
     static async Task<Ok<List<UserProfileResponse>>> Suggest(HttpContext http, ProfileStore store, CancellationToken ct)

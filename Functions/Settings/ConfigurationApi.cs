@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Cases.Domain.Cases;
 using Cases.Domain.Settings;
 using Cases.Functions.Access;
@@ -14,9 +15,10 @@ public static class ConfigurationApi
     public static void MapConfigurationApi(this IEndpointRouteBuilder routes)
     {
         var configure = routes.MapGroup("/cases/configure").WithTags("cases");
-        configure.MapGet("/", Get).WithName("getCaseConfiguration").RequiresCases(CasePrivilege.Read, "case configurations");
-        configure.MapPost("/", Create).WithName("setCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration");
-        configure.MapPatch("/{configurationId}", Update).WithName("updateCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration");
+        configure.MapGet("/", Get).WithName("getCaseConfiguration").RequiresCases(CasePrivilege.Read, "case configurations").ProducesErrors(400);
+        configure.MapPost("/", Create).WithName("setCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration").ReadsJson();
+        configure.MapPatch("/{configurationId}", Update).WithName("updateCaseConfiguration").RequiresCases(CasePrivilege.Settings, "case configuration")
+            .ReadsJson().ProducesErrors(404, 409);
         configure.MapGet("/connectors/_find", Connectors.ConnectorsApi.FindForCases).WithName("findCaseConnectors").RequiresCases(CasePrivilege.Read, "connectors");
     }
 
@@ -38,7 +40,7 @@ public static class ConfigurationApi
         var input = await ConfigurationRequests.ReadNew(http.Request, ct);
         CasesAccess.Of(http).Require(CasePrivilege.Settings, "case configuration", CaseValidation.Owner(input.Owner));
         if (input.Connector is { } connector) input = input with { Connector = await connectors.Check(Space.Of(http), CaseValidation.Connector(connector), ct) };
-        var configuration = ConfigurationRules.Create(input, Guid.NewGuid().ToString(), identity.Of(http), time.Now());
+        var configuration = ConfigurationRules.Create(input, ObjectIds.New(), identity.Of(http), time.Now());
         var stored = await store.Replace(Space.Of(http), configuration, ct);
         return TypedResults.Ok(ConfigurationResponse.From(stored));
     }

@@ -42,44 +42,17 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     public IEnumerable<string> TableNames => [cases.Name, numbering.Name, views.Name, alertSync.Name, pendingBlobs.Name, connectors.Name,
         profiles.Name, webhooks.Name, notifySent.Name];
 
-    /// <summary>Creates its table once; a failed attempt (storage down) is retried by the next caller, not cached.</summary>
+    /// <summary>A table, created on first use (<see cref="CreateOnce"/>).</summary>
     sealed class EnsuredTable(TableClient table)
     {
-        readonly SemaphoreSlim gate = new(1, 1);
-        volatile bool created;
+        readonly CreateOnce creation = CreateOnce.Table(table);
 
         public string Name => table.Name;
 
-        /// <param name="ct">The caller's: a request that times out while storage hangs is not held here.</param>
         public async Task<TableClient> Get(CancellationToken ct)
         {
-            if (created) return table;
-            await gate.WaitAsync(ct);
-            try
-            {
-                if (!created)
-                {
-                    try
-                    {
-                        // Not CreateIfNotExistsAsync: it serializes its request by reflection (kept out since the Native AOT build).
-                        await table.CreateAsync(ct);
-                    }
-                    catch (RequestFailedException ex) when (ex.Status == 409)
-                    {
-                        // Exists already, or was created concurrently by another instance: fine.
-                    }
-                    catch (RequestFailedException ex) when (ex.Status == 403)
-                    {
-                        // An identity whose role is scoped to its tables cannot create one: it uses those provisioned (infra/main.bicep).
-                    }
-                    created = true;
-                }
-                return table;
-            }
-            finally
-            {
-                gate.Release();
-            }
+            await creation.Ensure(ct);
+            return table;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -343,7 +344,7 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, Conne
         if (type.Length == 0) return Unknown($"Line {number} has no type.");
         if (type == SavedObjectTypes.Connector)
             return ConnectorIds.IsValid(id) ? null : Unknown($"Line {number}: a connector id must be 1-128 letters, digits, '-', '_' or '.'.");
-        if (!SavedObjectReader.IsValidId(id)) return Unknown($"Line {number}: the id must be 1-64 letters, digits or '-'.");
+        if (!ObjectIds.IsWellFormed(id)) return Unknown($"Line {number}: the id must be 1-64 letters, digits or '-'.");
         if (!SavedObjectTypes.Importable.Contains(type)) return new JsonObject { ["type"] = "unsupported_type" };
         return null;
     }

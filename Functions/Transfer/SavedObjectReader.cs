@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,12 +22,6 @@ namespace Cases.Functions.Transfer;
 /// </summary>
 public static partial class SavedObjectReader
 {
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
-    private static partial Regex IdShape();
-
-    /// <summary>Ids become row keys: Kibana's are UUIDs; we take 1-64 letters, digits and '-'.</summary>
-    public static bool IsValidId(string? id) => id is not null && IdShape().IsMatch(id);
-
     /// <summary>The id a reference of the given name (or, for the case, type) points at, or null.</summary>
     public static string? ReferenceId(JsonObject so, string name, string? type = null)
     {
@@ -129,7 +124,7 @@ public static partial class SavedObjectReader
             payload = LegacyUserActions.Payload(type, names, Text(a["new_value"]) ?? Text(a["old_value"]), Text(a["owner"]) ?? "securitySolution");
             createdAt = Date(a["action_at"], "action_at");
             createdBy = User(a["action_by"], "action_by");
-            if (action == "push-to-service") action = "push_to_service";
+            if (action == "push-to-service") action = UserActionVerbs.PushToService;
         }
         else
         {
@@ -140,7 +135,7 @@ public static partial class SavedObjectReader
         }
         if (!UserActionTypes.All.Contains(type))
             throw CasesException.BadRequest($"User actions of type {type} are not supported; supported: {string.Join(", ", UserActionTypes.All)}.");
-        if (payload["connector"] is null && type is "create_case" or "connector")
+        if (payload["connector"] is null && type is UserActionTypes.CreateCase or UserActionTypes.Connector)
             payload["connector"] = CaseJson.Connector(Connector.None);
         // The connector ids Kibana keeps in references go back into the payload, where our API shows them.
         if (payload["connector"] is JsonObject connector && connector["id"] is null)
@@ -231,8 +226,8 @@ static class LegacyUserActions
 {
     public static string? Type(string[] fields, string action)
     {
-        if (fields.Length > 1 && action == "create") return "create_case";
-        if (fields.Length > 1 && action == "delete") return "delete_case";
+        if (fields.Length > 1 && action == UserActionVerbs.Create) return UserActionTypes.CreateCase;
+        if (fields.Length > 1 && action == UserActionVerbs.Delete) return UserActionTypes.DeleteCase;
         return fields.Length == 1 && UserActionTypes.All.Contains(fields[0]) ? fields[0] : null;
     }
 

@@ -1,3 +1,4 @@
+using Cases.Domain.Ids;
 using Cases.Functions.Access;
 using System.Text.Json.Nodes;
 using Cases.Domain.Cases;
@@ -39,8 +40,10 @@ public static class TransferApi
         var objects = routes.MapGroup("/saved_objects").WithTags("saved objects");
         // Both move a client's file (10,000 cases take minutes on a busy store), so the 60 s request deadline does not apply:
         // the export streams as it goes; the import's per-transaction storage timeouts still bound every step.
-        objects.MapPost("/_export", Export).WithName("exportSavedObjects").RequiresCases(CasePrivilege.Read).DisableRequestTimeout();
-        objects.MapPost("/_import", Import).WithName("importSavedObjects").RequiresCases(CasePrivilege.Create).DisableAntiforgery().DisableRequestTimeout();
+        objects.MapPost("/_export", Export).WithName("exportSavedObjects").Produces(StatusCodes.Status200OK, contentType: "application/ndjson")
+            .RequiresCases(CasePrivilege.Read).ReadsJson().DisableRequestTimeout();
+        objects.MapPost("/_import", Import).WithName("importSavedObjects").RequiresCases(CasePrivilege.Create).DisableAntiforgery()
+            .ProducesErrors(400, 413).DisableRequestTimeout();
     }
 
     static async Task<EmptyHttpResult> Export(HttpContext http, CaseStore store, ExportStream export, Microsoft.Extensions.Options.IOptions<TransferOptions> options, CancellationToken ct)
@@ -51,7 +54,7 @@ public static class TransferApi
         if (request.CaseIds is { } ids)
         {
             // Every named object must exist before the first byte is sent (the status cannot change afterwards).
-            var found = await Task.WhenAll(ids.Select(id => CaseRequests.IsCaseId(id) ? store.Get(space, id, ct) : Task.FromResult<StoredCase?>(null)));
+            var found = await Task.WhenAll(ids.Select(id => ObjectIds.IsWellFormed(id) ? store.Get(space, id, ct) : Task.FromResult<StoredCase?>(null)));
             var missing = ids.Where((_, i) => found[i] is null).ToArray();
             if (missing.Length > 0)
                 throw CasesException.BadRequest($"Error fetching objects to export: {string.Join(", ", missing.Select(id => $"cases:{id}"))} not found.");

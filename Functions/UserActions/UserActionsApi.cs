@@ -14,8 +14,10 @@ public static class UserActionsApi
 {
     public static void MapUserActionsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity").RequiresCases(CasePrivilege.Read, "user actions");
-        routes.MapGet("/cases/{caseId}/user_actions", GetAll).WithTags("user actions").WithName("getCaseActivity").RequiresCases(CasePrivilege.Read, "user actions");
+        routes.MapGet("/cases/{caseId}/user_actions/_find", Find).WithTags("user actions").WithName("findCaseActivity").RequiresCases(CasePrivilege.Read, "user actions")
+            .ProducesErrors(400, 404);
+        routes.MapGet("/cases/{caseId}/user_actions", GetAll).WithTags("user actions").WithName("getCaseActivity").RequiresCases(CasePrivilege.Read, "user actions")
+            .ProducesErrors(400, 404);
     }
 
     /// <summary>
@@ -52,10 +54,10 @@ public static class UserActionsApi
     /// <summary>Kibana's filters: a type, or <c>action</c> (anything but comments), <c>user</c>/<c>alert</c> (comments of that kind), <c>attachment</c> (other comments).</summary>
     static bool Matches(UserAction action, string filter)
     {
-        var commentType = action.Type == "comment" ? (action.Payload["comment"] as JsonObject)?["type"]?.GetValue<string>() : null;
+        var commentType = action.Type == UserActionTypes.Comment ? (action.Payload["comment"] as JsonObject)?["type"]?.GetValue<string>() : null;
         return filter switch
         {
-            "action" => action.Type != "comment",
+            "action" => action.Type != UserActionTypes.Comment,
             "user" => commentType == "user",
             "alert" => commentType == "alert",
             "attachment" => commentType is not null and not "user" and not "alert",

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+using Cases.Domain.Ids;
 using Cases.Functions.Access;
 using System.Text.Json.Nodes;
 using Cases.Domain.Errors;
@@ -28,18 +30,17 @@ public static class WebhooksApi
     public static void MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
         var hooks = routes.MapGroup("/cases/webhooks").WithTags("webhooks");
-        hooks.MapPost("/", Create).WithName("createWebhook").RequiresCases(CasePrivilege.Settings).Accepts<NewWebhook>("application/json");
+        hooks.MapPost("/", Create).WithName("createWebhook").RequiresCases(CasePrivilege.Settings).ReadsJson().Accepts<NewWebhook>("application/json");
         hooks.MapGet("/", List).WithName("listWebhooks").RequiresCases(CasePrivilege.Settings);
-        hooks.MapGet("/{webhookId}", Get).WithName("getWebhook").RequiresCases(CasePrivilege.Settings);
-        hooks.MapDelete("/{webhookId}", Delete).WithName("deleteWebhook").RequiresCases(CasePrivilege.Settings);
-        hooks.MapGet("/{webhookId}/deliveries", Deliveries).WithName("getWebhookDeliveries").RequiresCases(CasePrivilege.Settings);
+        hooks.MapGet("/{webhookId}", Get).WithName("getWebhook").RequiresCases(CasePrivilege.Settings).ProducesErrors(404);
+        hooks.MapDelete("/{webhookId}", Delete).WithName("deleteWebhook").RequiresCases(CasePrivilege.Settings).ProducesErrors(404);
+        hooks.MapGet("/{webhookId}/deliveries", Deliveries).WithName("getWebhookDeliveries").RequiresCases(CasePrivilege.Settings).ProducesErrors(404);
     }
 
-    static async Task<Ok<WebhookResponse>> Create(HttpContext http, WebhookStore store, AllowedHosts allowedHosts, SecretProtector secrets,
-        CallerIdentity identity, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<WebhookResponse>> Create(HttpContext http, [AsParameters] WebhookServices s, CancellationToken ct)
     {
         var space = Space.Of(http);
-        var user = identity.Of(http);
+        var user = s.Identity.Of(http);
         var body = await RequestJson.ReadObject(http.Request, ct);
         RequestJson.RejectUnknownKeys(body, ["url", "secret", "events"]);
         var input = RequestJson.Bind(body, WebhooksJsonContext.Default.NewWebhook, "")!;
@@ -47,15 +48,15 @@ public static class WebhooksApi
         if (string.IsNullOrWhiteSpace(input.Url)) throw CasesException.BadRequest("The url is required.");
         if (input.Url.Length > UrlMax) throw CasesException.BadRequest($"The length of the url is too long. The maximum length is {UrlMax}.");
         if (!Uri.TryCreate(input.Url, UriKind.Absolute, out var url)) throw CasesException.BadRequest("The url must be an absolute http or https URL.");
-        allowedHosts.Check(url, "url");
+        s.AllowedHosts.Check(url, "url");
         if (input.Secret is null || input.Secret.Length < SecretMin || input.Secret.Length > SecretMax)
             throw CasesException.BadRequest($"The secret is required: {SecretMin} to {SecretMax} characters.");
         var events = Events(input.Events);
-        if (await store.Count(space, ct) >= MaxPerSpace)
+        if (await s.Store.Count(space, ct) >= MaxPerSpace)
             throw CasesException.BadRequest($"A space can have at most {MaxPerSpace} webhooks.");
 
-        var hook = new Webhook(Guid.NewGuid().ToString(), url.AbsoluteUri, events, secrets.Protect(input.Secret), time.Now(), user.Username);
-        await store.Add(space, hook, ct);
+        var hook = new Webhook(ObjectIds.New(), url.AbsoluteUri, events, s.Secrets.Protect(input.Secret), s.Time.Now(), user.Username);
+        await s.Store.Add(space, hook, ct);
         return TypedResults.Ok(WebhookResponse.From(hook));
     }
 
@@ -101,4 +102,20 @@ public static class WebhooksApi
     static bool IsId(string id) => Guid.TryParseExact(id, "D", out _);
 
     static CasesException NotFound(string id) => CasesException.NotFound($"Webhook [{id}] not found");
+}
+
+/// <summary>What registering a webhook uses, bound per request with <c>[AsParameters]</c>.
+/// <c>[FromServices]</c> is explicit: the request delegate generator cannot tell a service from a body at compile time.</summary>
+public sealed class WebhookServices(
+    [FromServices] WebhookStore store,
+    [FromServices] AllowedHosts allowedHosts,
+    [FromServices] SecretProtector secrets,
+    [FromServices] CallerIdentity identity,
+    [FromServices] TimeProvider time)
+{
+    public WebhookStore Store { get; } = store;
+    public AllowedHosts AllowedHosts { get; } = allowedHosts;
+    public SecretProtector Secrets { get; } = secrets;
+    public CallerIdentity Identity { get; } = identity;
+    public TimeProvider Time { get; } = time;
 }

@@ -8,7 +8,7 @@ namespace Cases.Tests.Hosting;
 /// <summary>
 /// Every start-up check of the options classes (the <c>.Validate(...)</c> of each <c>AddOptions</c>, and
 /// <c>AccessOptionsValidation</c>) refuses its bad value, one setting at a time, naming the setting or its section.
-/// Kept apart from <see cref="ConfigurationTests"/>, which covers the first few.
+/// Kept apart from <see cref="StartupRefusalTests"/>, which covers the first few.
 /// </summary>
 public class StartupSettingsTests
 {

@@ -4,7 +4,7 @@ using Cases.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static Cases.Tests.Attachments.AttachmentTestClient;
 
-namespace Cases.Tests.Attachments;
+namespace Cases.Tests.Metrics;
 
 public sealed class MetricsTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
 {

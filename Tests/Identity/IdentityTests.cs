@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Cases.Tests.Infrastructure;
 
-namespace Cases.Tests.Cases;
+namespace Cases.Tests.Identity;
 
 public sealed class IdentityTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Cases.Tests.Hosting;
 
 /// <summary>Bad configuration stops the app at start-up with a message naming the setting, rather than failing later.</summary>
-public class ConfigurationTests
+public class StartupRefusalTests
 {
     [Theory]
     [InlineData("Cases:Storage:TablePrefix", "not a prefix!", "TablePrefix")]

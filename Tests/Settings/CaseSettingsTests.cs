@@ -6,7 +6,7 @@ using static Cases.Tests.Settings.SettingsClient;
 namespace Cases.Tests.Settings;
 
 /// <summary>Kibana's case settings: one object per owner and space, versioned, with Kibana's limits and messages.</summary>
-public sealed class ConfigurationTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
+public sealed class CaseSettingsTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
 {
     [Fact]
     public async Task Settings_are_created_read_by_owner_and_updated_with_their_version()
