@@ -13,7 +13,10 @@ public static class AttachmentsBench
         const string owner = "securitySolution";
         var created = await BenchApp.Ok(await http.PostAsJsonAsync("/api/cases", new JsonObject
         {
-            ["title"] = "Attachment benchmark", ["description"] = "Many alerts and comments", ["tags"] = new JsonArray(), ["owner"] = owner,
+            ["title"] = "Attachment benchmark",
+            ["description"] = "Many alerts and comments",
+            ["tags"] = new JsonArray(),
+            ["owner"] = owner,
             ["settings"] = new JsonObject { ["syncAlerts"] = false },
             ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
         }));
@@ -24,7 +27,8 @@ public static class AttachmentsBench
         {
             var body = new JsonObject
             {
-                ["type"] = "alert", ["owner"] = owner,
+                ["type"] = "alert",
+                ["owner"] = owner,
                 ["index"] = new JsonArray(Enumerable.Range(0, 100).Select(_ => (JsonNode?)".alerts-security.alerts-default").ToArray()),
                 ["alertId"] = new JsonArray(Enumerable.Range(batch * 100, 100).Select(i => (JsonNode?)$"alert-{i}").ToArray()),
                 ["rule"] = new JsonObject { ["id"] = "rule-1", ["name"] = "Brute force" },

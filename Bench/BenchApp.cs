@@ -38,7 +38,8 @@ public sealed class BenchApp : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BenchApp
         {
-            App = app, Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) },
+            App = app,
+            Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) },
             OwnsTables = !settings.Any(s => s.Key == "Cases:Storage:TablePrefix"),
         };
     }

@@ -153,7 +153,13 @@ public static class CasesBench
         Console.WriteLine();
         Samples.Print([create, floor, get, find, deep, tags, counts, warmOther, whileWriting], new Dictionary<string, double>
         {
-            [create.Name] = 15, [get.Name] = 15, [find.Name] = 30, [tags.Name] = 100, [counts.Name] = 100, [warmOther.Name] = 30, [whileWriting.Name] = 100,
+            [create.Name] = 15,
+            [get.Name] = 15,
+            [find.Name] = 30,
+            [tags.Name] = 100,
+            [counts.Name] = 100,
+            [warmOther.Name] = 30,
+            [whileWriting.Name] = 100,
         });
     }
 
@@ -167,8 +173,11 @@ public static class CasesBench
 
     static JsonObject NewCaseBody(Random random, string[] vocabulary, int i) => new()
     {
-        ["title"] = $"Benchmark case {i}", ["description"] = "Created by the benchmark", ["tags"] = new JsonArray(Pick(random, vocabulary)),
-        ["owner"] = "securitySolution", ["settings"] = new JsonObject { ["syncAlerts"] = true },
+        ["title"] = $"Benchmark case {i}",
+        ["description"] = "Created by the benchmark",
+        ["tags"] = new JsonArray(Pick(random, vocabulary)),
+        ["owner"] = "securitySolution",
+        ["settings"] = new JsonObject { ["syncAlerts"] = true },
         ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
     };
 

@@ -111,9 +111,15 @@ public static class ExportBench
             {
                 var comment = new Cases.Domain.Attachments.Attachment
                 {
-                    Id = Guid.NewGuid().ToString(), CaseId = c.Id, Version = 1, Type = "user", Owner = c.Owner,
+                    Id = Guid.NewGuid().ToString(),
+                    CaseId = c.Id,
+                    Version = 1,
+                    Type = "user",
+                    Owner = c.Owner,
                     Fields = new() { ["comment"] = $"Note {n}: checked the proxy logs, nothing new; escalating to tier 2." },
-                    CreatedAt = at.AddSeconds(n + 1), CreatedBy = user, Sequence = n + 1,
+                    CreatedAt = at.AddSeconds(n + 1),
+                    CreatedBy = user,
+                    Sequence = n + 1,
                 };
                 yield return Cases.Functions.Transfer.SavedObjectWriter.Comment(comment);
                 yield return Cases.Functions.Transfer.SavedObjectWriter.UserAction(new Cases.Domain.UserActions.UserAction(Guid.NewGuid().ToString(), c.Id, "create", "comment",

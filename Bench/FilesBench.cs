@@ -200,7 +200,10 @@ public static class FilesBench
     {
         var body = new JsonObject
         {
-            ["title"] = "Files bench", ["description"] = "Benchmark case", ["tags"] = new JsonArray(), ["owner"] = "securitySolution",
+            ["title"] = "Files bench",
+            ["description"] = "Benchmark case",
+            ["tags"] = new JsonArray(),
+            ["owner"] = "securitySolution",
             ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
             ["settings"] = new JsonObject { ["syncAlerts"] = true },
         };

@@ -15,8 +15,12 @@ public static class NumberingBench
         Console.Error.WriteLine($"Seeding {cases:N0} unnumbered cases...");
         await bench.Seed(space, cases, i => new NewCase
         {
-            Title = $"Case {i}", Description = "Benchmark case", Tags = [], Owner = "securitySolution",
-            Connector = Connector.None, Settings = new CaseSettings(true),
+            Title = $"Case {i}",
+            Description = "Benchmark case",
+            Tags = [],
+            Owner = "securitySolution",
+            Connector = Connector.None,
+            Settings = new CaseSettings(true),
         }, i => start.AddSeconds(i));
 
         var numberer = bench.Service<CaseNumberer>();

@@ -21,8 +21,12 @@ public sealed class CaseRulesTests
 
     static NewCase Input => new()
     {
-        Title = "Breach", Description = "Something happened", Tags = ["a", "b"], Owner = "cases",
-        Connector = Connector.None, Settings = new CaseSettings(true),
+        Title = "Breach",
+        Description = "Something happened",
+        Tags = ["a", "b"],
+        Owner = "cases",
+        Connector = Connector.None,
+        Settings = new CaseSettings(true),
     };
 
     static Case Existing(Func<Case, Case>? change = null)
@@ -84,9 +88,18 @@ public sealed class CaseRulesTests
         Assert.Null(CaseRules.Apply(c, new CasePatch { Id = "c1", Version = "v" }, Bob, Created.AddHours(1), Ids()));
         Assert.Null(CaseRules.Apply(c, new CasePatch
         {
-            Id = "c1", Version = "v", Title = "Breach", Description = "Something happened", Severity = "low", Status = "open",
-            Category = (string?)null, Tags = new List<string> { "a", "b" }, Assignees = new List<Assignee>(), Connector = Connector.None,
-            Settings = new CaseSettings(true), CustomFields = new List<CustomFieldValue>(),
+            Id = "c1",
+            Version = "v",
+            Title = "Breach",
+            Description = "Something happened",
+            Severity = "low",
+            Status = "open",
+            Category = (string?)null,
+            Tags = new List<string> { "a", "b" },
+            Assignees = new List<Assignee>(),
+            Connector = Connector.None,
+            Settings = new CaseSettings(true),
+            CustomFields = new List<CustomFieldValue>(),
         }, Bob, Created.AddHours(1), Ids()));
     }
 
@@ -96,7 +109,12 @@ public sealed class CaseRulesTests
         var now = Created.AddHours(1);
         var (next, actions) = CaseRules.Apply(Existing(), new CasePatch
         {
-            Id = "c1", Version = "v", Title = "New", Description = "Other", Severity = "high", Category = "cat",
+            Id = "c1",
+            Version = "v",
+            Title = "New",
+            Description = "Other",
+            Severity = "high",
+            Category = "cat",
             Settings = new CaseSettings(false, true),
         }, Bob, now, Ids())!.Value;
 
@@ -220,7 +238,9 @@ public sealed class CaseRulesTests
         var c = Existing(c => c with { CustomFields = [new("t", "text", "x"), new("n", "number", JsonNode.Parse("1")), new("b", "toggle", null)] });
         var (next, actions) = CaseRules.Apply(c, new CasePatch
         {
-            Id = "c1", Version = "v", CustomFields = new List<CustomFieldValue> { new("t", "text", "x"), new("n", "number", JsonNode.Parse("2")), new("b", "toggle", true) },
+            Id = "c1",
+            Version = "v",
+            CustomFields = new List<CustomFieldValue> { new("t", "text", "x"), new("n", "number", JsonNode.Parse("2")), new("b", "toggle", true) },
         }, Bob, Created, Ids(), config)!.Value;
         Assert.Equal("""[{"key":"t","type":"text","value":"x"},{"key":"n","type":"number","value":2},{"key":"b","type":"toggle","value":true}]""",
             CaseJson.CustomFields(next.CustomFields).ToJsonString());
@@ -233,7 +253,9 @@ public sealed class CaseRulesTests
 
         Assert.Null(CaseRules.Apply(c, new CasePatch
         {
-            Id = "c1", Version = "v", CustomFields = new List<CustomFieldValue> { new("t", "text", "x"), new("n", "number", JsonNode.Parse("1")), new("b", "toggle", null) },
+            Id = "c1",
+            Version = "v",
+            CustomFields = new List<CustomFieldValue> { new("t", "text", "x"), new("n", "number", JsonNode.Parse("1")), new("b", "toggle", null) },
         }, Bob, Created, Ids(), config));
     }
 
@@ -244,7 +266,9 @@ public sealed class CaseRulesTests
         var c = Existing(c => c with { CustomFields = [new("t", "text", "x")] });
         var (next, actions) = CaseRules.Apply(c, new CasePatch
         {
-            Id = "c1", Version = "v", CustomFields = new List<CustomFieldValue> { new("t", "text", "x"), new("u", "text", "y") },
+            Id = "c1",
+            Version = "v",
+            CustomFields = new List<CustomFieldValue> { new("t", "text", "x"), new("u", "text", "y") },
         }, Bob, Created, Ids(), config)!.Value;
         Assert.Equal(2, next.CustomFields.Count);
         Assert.Equal("update customFields {\"customFields\":[{\"key\":\"u\",\"type\":\"text\",\"value\":\"y\"}]}", Describe(Assert.Single(actions)));

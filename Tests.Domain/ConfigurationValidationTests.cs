@@ -84,8 +84,15 @@ public sealed class ConfigurationValidationTests
         IReadOnlyList<CustomFieldConfig> config = [Field("k")];
         var valid = new TemplateCaseFields
         {
-            Title = "t", Description = "d", Tags = ["x"], Severity = "high", Category = "c", Assignees = [new("u")],
-            Connector = Connector.None, CustomFields = [new("k", "text", "v")], Settings = new CaseSettings(true),
+            Title = "t",
+            Description = "d",
+            Tags = ["x"],
+            Severity = "high",
+            Category = "c",
+            Assignees = [new("u")],
+            Connector = Connector.None,
+            CustomFields = [new("k", "text", "v")],
+            Settings = new CaseSettings(true),
         };
         Assert.Single(ConfigurationValidation.Templates([Template("t", valid)], config));
         Assert.Single(ConfigurationValidation.Templates([Template("t", new TemplateCaseFields())], config));
@@ -125,8 +132,12 @@ public sealed class ConfigurationValidationTests
     {
         var input = new NewConfiguration
         {
-            Owner = "cases", ClosureType = "close-by-user", Connector = Connector.None, CustomFields = [Field("k")],
-            Templates = [Template("t", new() { CustomFields = [new("k", "text", "v")] })], ObservableTypes = [new("o", "Obs")],
+            Owner = "cases",
+            ClosureType = "close-by-user",
+            Connector = Connector.None,
+            CustomFields = [Field("k")],
+            Templates = [Template("t", new() { CustomFields = [new("k", "text", "v")] })],
+            ObservableTypes = [new("o", "Obs")],
         };
         var created = ConfigurationRules.Create(input, "cfg1", Alice, Now);
         Assert.Equal(("cfg1", "cases", "close-by-user", Connector.None, Now, Alice), (created.Id, created.Owner, created.ClosureType, created.Connector, created.CreatedAt, created.CreatedBy));
@@ -153,8 +164,12 @@ public sealed class ConfigurationValidationTests
         var jira = new Connector("j", "Jira", ".jira", null);
         var current = ConfigurationRules.Create(new NewConfiguration
         {
-            Owner = "cases", ClosureType = "close-by-user", Connector = Connector.None, CustomFields = [Field("k")],
-            Templates = [Template("t", new() { CustomFields = [new("k", "text", "v")] })], ObservableTypes = [new("o", "Obs")],
+            Owner = "cases",
+            ClosureType = "close-by-user",
+            Connector = Connector.None,
+            CustomFields = [Field("k")],
+            Templates = [Template("t", new() { CustomFields = [new("k", "text", "v")] })],
+            ObservableTypes = [new("o", "Obs")],
         }, "cfg", Alice, Now);
         var bob = new CaseUser(null, null, "bob");
         var later = Now.AddHours(1);
@@ -167,7 +182,11 @@ public sealed class ConfigurationValidationTests
 
         var changed = ConfigurationRules.Apply(current, new ConfigurationPatch
         {
-            ClosureType = "close-by-pushing", Connector = jira, CustomFields = [Field("k"), Field("n", "number")], Templates = [], ObservableTypes = [],
+            ClosureType = "close-by-pushing",
+            Connector = jira,
+            CustomFields = [Field("k"), Field("n", "number")],
+            Templates = [],
+            ObservableTypes = [],
         }, bob, later);
         Assert.Equal("close-by-pushing", changed.ClosureType);
         Assert.Equal(jira, changed.Connector);

@@ -22,14 +22,27 @@ static class FindCases
     static Case Make(string id, string title, string description, string status, string severity, string owner, string[] tags,
         string? category, string[] assignees, CaseUser reporter, int created, CustomFieldValue[]? custom = null,
         int? updated = null, int? closed = null) => new()
-    {
-        Id = id, Title = title, Description = description, Status = status, Severity = severity, Owner = owner, Tags = tags,
-        Category = category, Assignees = assignees.Select(a => new Assignee(a)).ToArray(), Connector = Connector.None,
-        Settings = new CaseSettings(true), CustomFields = custom ?? [], CreatedAt = At(created), CreatedBy = reporter,
-        UpdatedAt = updated is { } u ? At(u) : null, UpdatedBy = updated is null ? null : reporter,
-        ClosedAt = closed is { } c ? At(c) : null, ClosedBy = closed is null ? null : reporter,
-        Duration = closed is { } d ? (d - created) * 60 : null,
-    };
+        {
+            Id = id,
+            Title = title,
+            Description = description,
+            Status = status,
+            Severity = severity,
+            Owner = owner,
+            Tags = tags,
+            Category = category,
+            Assignees = assignees.Select(a => new Assignee(a)).ToArray(),
+            Connector = Connector.None,
+            Settings = new CaseSettings(true),
+            CustomFields = custom ?? [],
+            CreatedAt = At(created),
+            CreatedBy = reporter,
+            UpdatedAt = updated is { } u ? At(u) : null,
+            UpdatedBy = updated is null ? null : reporter,
+            ClosedAt = closed is { } c ? At(c) : null,
+            ClosedBy = closed is null ? null : reporter,
+            Duration = closed is { } d ? (d - created) * 60 : null,
+        };
 
     public static readonly CaseRecord[] All =
     [

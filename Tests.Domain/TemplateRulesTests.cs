@@ -12,15 +12,28 @@ public sealed class TemplateRulesTests
 
     static readonly TemplateCaseFields Fields = new()
     {
-        Title = "T title", Description = "T description", Tags = ["t1"], Severity = "high", Category = "T cat",
-        Assignees = [new("tu")], Connector = Jira, Settings = new CaseSettings(false),
+        Title = "T title",
+        Description = "T description",
+        Tags = ["t1"],
+        Severity = "high",
+        Category = "T cat",
+        Assignees = [new("tu")],
+        Connector = Jira,
+        Settings = new CaseSettings(false),
         CustomFields = [new("a", "text", "ta"), new("b", "text", "tb")],
     };
 
     static CaseConfiguration Settings(params CaseTemplate[] templates) => new()
     {
-        Id = "cfg", Owner = "cases", ClosureType = "close-by-user", Connector = Connector.None, CustomFields = [], Templates = templates,
-        ObservableTypes = [], CreatedAt = DateTimeOffset.UnixEpoch, CreatedBy = new CaseUser(null, null, "u"),
+        Id = "cfg",
+        Owner = "cases",
+        ClosureType = "close-by-user",
+        Connector = Connector.None,
+        CustomFields = [],
+        Templates = templates,
+        ObservableTypes = [],
+        CreatedAt = DateTimeOffset.UnixEpoch,
+        CreatedBy = new CaseUser(null, null, "u"),
     };
 
     static readonly CaseConfiguration WithTemplate = Settings(new CaseTemplate { Key = "other", Name = "O" }, new CaseTemplate { Key = "tpl", Name = "N", CaseFields = Fields });
@@ -52,8 +65,17 @@ public sealed class TemplateRulesTests
         var sent = new HashSet<string> { "title", "description", "tags", "severity", "category", "assignees", "connector", "settings", "customFields" };
         var input = new NewCase
         {
-            Title = "mine", Description = null, Tags = ["m"], Severity = null, Category = null, Assignees = null, Connector = Connector.None,
-            Settings = new CaseSettings(true), CustomFields = [new("b", "text", "mb"), new("c", "text", "mc")], Template = new("tpl"), Sent = sent,
+            Title = "mine",
+            Description = null,
+            Tags = ["m"],
+            Severity = null,
+            Category = null,
+            Assignees = null,
+            Connector = Connector.None,
+            Settings = new CaseSettings(true),
+            CustomFields = [new("b", "text", "mb"), new("c", "text", "mc")],
+            Template = new("tpl"),
+            Sent = sent,
         };
         var applied = TemplateRules.Apply(input, "cases", WithTemplate);
         Assert.Equal(("mine", (string?)null, (string?)null, (string?)null, Connector.None, new CaseSettings(true)),

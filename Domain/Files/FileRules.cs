@@ -7,12 +7,30 @@ public static class FileRules
 {
     static readonly Dictionary<string, string> TypesByExtension = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["png"] = "image/png", ["jpg"] = "image/jpeg", ["jpeg"] = "image/jpeg", ["gif"] = "image/gif", ["webp"] = "image/webp",
-        ["svg"] = "image/svg+xml", ["bmp"] = "image/bmp", ["tif"] = "image/tiff", ["tiff"] = "image/tiff", ["ico"] = "image/x-icon",
-        ["avif"] = "image/avif", ["heic"] = "image/heic",
-        ["txt"] = "text/plain", ["log"] = "text/plain", ["csv"] = "text/csv", ["json"] = "application/json",
-        ["zip"] = "application/zip", ["gz"] = "application/gzip", ["tgz"] = "application/gzip", ["bz"] = "application/x-bzip",
-        ["bz2"] = "application/x-bzip2", ["7z"] = "application/x-7z-compressed", ["tar"] = "application/x-tar", ["pdf"] = "application/pdf",
+        ["png"] = "image/png",
+        ["jpg"] = "image/jpeg",
+        ["jpeg"] = "image/jpeg",
+        ["gif"] = "image/gif",
+        ["webp"] = "image/webp",
+        ["svg"] = "image/svg+xml",
+        ["bmp"] = "image/bmp",
+        ["tif"] = "image/tiff",
+        ["tiff"] = "image/tiff",
+        ["ico"] = "image/x-icon",
+        ["avif"] = "image/avif",
+        ["heic"] = "image/heic",
+        ["txt"] = "text/plain",
+        ["log"] = "text/plain",
+        ["csv"] = "text/csv",
+        ["json"] = "application/json",
+        ["zip"] = "application/zip",
+        ["gz"] = "application/gzip",
+        ["tgz"] = "application/gzip",
+        ["bz"] = "application/x-bzip",
+        ["bz2"] = "application/x-bzip2",
+        ["7z"] = "application/x-7z-compressed",
+        ["tar"] = "application/x-tar",
+        ["pdf"] = "application/pdf",
     };
 
     public const int ExtensionMax = 16;

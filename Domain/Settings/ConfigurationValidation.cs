@@ -93,7 +93,7 @@ public static partial class ConfigurationValidation
         var labels = types.Select(t => t.Label.Trim().ToLowerInvariant()).Concat(BuiltInObservableLabels.Select(l => l.ToLowerInvariant()));
         var clash = labels.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
-            throw CasesException.BadRequest($"Invalid duplicated observable types labels in request: {types.First(t => t.Label.Trim().ToLowerInvariant() == clash.Key).Label}");
+            throw CasesException.BadRequest($"Invalid duplicated observable types labels in request: {types.First(t => string.Equals(t.Label.Trim(), clash.Key, StringComparison.OrdinalIgnoreCase)).Label}");
         return types.ToArray();
     }
 

@@ -139,12 +139,12 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
     /// </summary>
     public async Task<Dictionary<string, string>> Import(string space, IReadOnlyList<ImportedCase> cases, CancellationToken ct)
     {
-        var numbering = await tables.Numbering();
+        var numbering = await tables.Numbering(ct);
         foreach (var chunk in cases.Where(c => c.IsNew).Chunk(100))
             await numbering.SubmitTransactionAsync(chunk.Select(c =>
                 new TableTransactionAction(TableTransactionActionType.UpsertReplace, PendingNumbers.Row(space, c.Record.Case.Id, c.Record.Case.CreatedAt))), ct);
 
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var failed = new Dictionary<string, string>();
         var notes = new Dictionary<string, ChangeNote>();
         List<TableTransactionAction> Rows(ImportedCase c)

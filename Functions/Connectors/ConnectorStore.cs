@@ -24,14 +24,14 @@ public sealed class ConnectorStore(CasesTables tables, SecretProtector protector
     public async Task<StoredConnector?> Get(string space, string id, CancellationToken ct)
     {
         if (!ConnectorIds.IsValid(id)) return null;
-        var table = await tables.Connectors();
+        var table = await tables.Connectors(ct);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(space, id, cancellationToken: ct);
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
     public async Task<List<StoredConnector>> List(string space, CancellationToken ct)
     {
-        var table = await tables.Connectors();
+        var table = await tables.Connectors(ct);
         var result = new List<StoredConnector>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"), cancellationToken: ct))
             if (FromEntity(row) is { } connector) result.Add(connector);
@@ -41,7 +41,7 @@ public sealed class ConnectorStore(CasesTables tables, SecretProtector protector
     /// <summary>Adds a new connector; false if the id is taken in the space.</summary>
     public async Task<bool> TryAdd(string space, string id, ConnectorKind kind, string name, JsonObject config, JsonObject secrets, CancellationToken ct)
     {
-        var table = await tables.Connectors();
+        var table = await tables.Connectors(ct);
         try
         {
             await table.AddEntityAsync(ToEntity(space, id, kind, name, config, secrets), ct);
@@ -56,7 +56,7 @@ public sealed class ConnectorStore(CasesTables tables, SecretProtector protector
     /// <summary>Replaces name, config and secrets if the row is still as read; false if it changed or went meanwhile.</summary>
     public async Task<bool> TryReplace(string space, StoredConnector current, string name, JsonObject config, JsonObject secrets, CancellationToken ct)
     {
-        var table = await tables.Connectors();
+        var table = await tables.Connectors(ct);
         try
         {
             await table.UpdateEntityAsync(ToEntity(space, current.Id, current.Kind, name, config, secrets), current.ETag, TableUpdateMode.Replace, ct);
@@ -75,7 +75,7 @@ public sealed class ConnectorStore(CasesTables tables, SecretProtector protector
     /// </summary>
     public async Task<bool> TryImport(string space, string id, ConnectorKind kind, string name, JsonObject config, bool overwrite, CancellationToken ct)
     {
-        var table = await tables.Connectors();
+        var table = await tables.Connectors(ct);
         var entity = new TableEntity(space, id) { ["Type"] = kind.Id, ["Name"] = name };
         ChunkedText.Write(entity, "Config", config.ToJsonString());
         // A connector that needs no secrets (a webhook without auth) works as imported.
@@ -99,7 +99,7 @@ public sealed class ConnectorStore(CasesTables tables, SecretProtector protector
     public async Task<bool> Delete(string space, string id, CancellationToken ct)
     {
         if (!ConnectorIds.IsValid(id)) return false;
-        var table = await tables.Connectors();
+        var table = await tables.Connectors(ct);
         // The SDK answers a delete of a missing row without throwing; its status tells.
         var response = await table.DeleteEntityAsync(space, id, ETag.All, ct);
         return response.Status != 404;

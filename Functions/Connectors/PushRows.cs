@@ -21,7 +21,7 @@ public sealed class PushRows(CasesTables tables)
 
     public async Task<PushState> Get(string space, string caseId, string connectorId, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(space, Key(caseId, connectorId), cancellationToken: ct);
         if (!row.HasValue) return new PushState(null, null, new HashSet<string>());
         var e = row.Value!;
@@ -33,17 +33,20 @@ public sealed class PushRows(CasesTables tables)
     /// <summary>Records the incident at once after the system created it, before anything else can fail.</summary>
     public async Task IncidentCreated(string space, string caseId, string connectorId, ExternalIncident incident, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         await table.UpsertEntityAsync(new TableEntity(space, Key(caseId, connectorId))
         {
-            ["ExternalId"] = incident.Id, ["ExternalTitle"] = incident.Title, ["ExternalUrl"] = incident.Url, ["SentComments"] = "",
+            ["ExternalId"] = incident.Id,
+            ["ExternalTitle"] = incident.Title,
+            ["ExternalUrl"] = incident.Url,
+            ["SentComments"] = "",
         }, TableUpdateMode.Merge, ct);
     }
 
     /// <summary>Records a comment as sent (id and version), so a retried push does not send it again.</summary>
     public async Task CommentsSent(string space, string caseId, string connectorId, IEnumerable<string> sent, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         await table.UpsertEntityAsync(new TableEntity(space, Key(caseId, connectorId)) { ["SentComments"] = string.Join(",", sent) }, TableUpdateMode.Merge, ct);
     }
 
@@ -51,8 +54,11 @@ public sealed class PushRows(CasesTables tables)
     public static TableTransactionAction Finished(string space, string caseId, string connectorId, ExternalIncident incident, DateTimeOffset listedAt) =>
         new(TableTransactionActionType.UpsertReplace, new TableEntity(space, Key(caseId, connectorId))
         {
-            ["ExternalId"] = incident.Id, ["ExternalTitle"] = incident.Title, ["ExternalUrl"] = incident.Url,
-            ["LastPushedAt"] = listedAt, ["SentComments"] = "",
+            ["ExternalId"] = incident.Id,
+            ["ExternalTitle"] = incident.Title,
+            ["ExternalUrl"] = incident.Url,
+            ["LastPushedAt"] = listedAt,
+            ["SentComments"] = "",
         });
 
     public static string CommentMark(Domain.Attachments.Attachment comment) => $"{comment.Id}:{comment.Version}";

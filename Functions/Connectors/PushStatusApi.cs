@@ -51,7 +51,10 @@ public static class PushStatusApi
         foreach (var (a, external) in pushes)
             connectors.TryAdd(external!["connector_id"]!.GetValue<string>(), new JsonObject
             {
-                ["id"] = external["connector_id"]!.GetValue<string>(), ["name"] = external["connector_name"]?.DeepClone(), ["type"] = null, ["fields"] = null,
+                ["id"] = external["connector_id"]!.GetValue<string>(),
+                ["name"] = external["connector_name"]?.DeepClone(),
+                ["type"] = null,
+                ["fields"] = null,
             });
 
         foreach (var (id, connector) in connectors)

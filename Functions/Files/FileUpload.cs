@@ -41,7 +41,7 @@ public sealed partial class FileUpload(FileStore store, FileBlobs blobs, Pending
             // Renewing the note keeps the sweep off this blob for OrphanAge while the row is committed; if the sweep took the
             // upload for dead already (it outlived OrphanAge), the blob is the sweep's and the upload gives up.
             flight.Noted = [await pending.Renew(flight.Noted[0], ct) ?? throw new CasesException(408, "The upload took too long and was given up; try again.")];
-            await Commit(space, file, action, limits.OrphanAge / 2, ct, onUnknown: () => flight.Blob = null);
+            await Commit(space, file, action, limits.OrphanAge / 2, onUnknown: () => flight.Blob = null, ct);
             flight.Blob = null; // committed: the blob is the file's now
             await Settle(flight.Noted);
             return file;
@@ -85,7 +85,7 @@ public sealed partial class FileUpload(FileStore store, FileBlobs blobs, Pending
     /// if the row cannot be read, nobody knows: <paramref name="onUnknown"/> leaves the blob to the sweep, which keeps it
     /// if a row holds it.
     /// </summary>
-    async Task Commit(string space, CaseFile file, UserAction action, TimeSpan deadline, CancellationToken ct, Action onUnknown)
+    async Task Commit(string space, CaseFile file, UserAction action, TimeSpan deadline, Action onUnknown, CancellationToken ct)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(deadline);

@@ -53,7 +53,7 @@ public sealed class ViewSnapshots(CasesTables tables)
     /// <summary>Removes a space's snapshot (its cases are all gone), so the timer stops refreshing it.</summary>
     public async Task Delete(string space, CancellationToken ct)
     {
-        var table = await tables.Views();
+        var table = await tables.Views(ct);
         var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
         if (!head.HasValue) return;
         await table.DeleteEntityAsync(space, "head", head.Value!.ETag, ct);

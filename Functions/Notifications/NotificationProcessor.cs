@@ -103,7 +103,7 @@ public sealed partial class NotificationProcessor(NotificationQueue queue, Profi
             LogNoEmail(logger, uid);
             return; // unknown uid, or no email: never emailed (as in Kibana)
         }
-        var sent = await tables.NotifySent();
+        var sent = await tables.NotifySent(ct);
         var key = $"{e.Id}_{Uri.EscapeDataString(uid)}";
         if ((await sent.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(space, key, select: ["RowKey"], cancellationToken: ct)).HasValue) return;
         var message = AssignmentEmail.Build(email.Value.From!, address, profile.FullName, e, links.ForCase(space, e.Case.Owner, e.Case.Id));

@@ -15,7 +15,7 @@ public sealed class ProfileStore(CasesTables tables)
 
     public async Task Save(UserProfile profile, TimeProvider time, CancellationToken ct)
     {
-        var table = await tables.Profiles();
+        var table = await tables.Profiles(ct);
         await table.UpsertEntityAsync(new TableEntity(Partition, Key(profile.Uid))
         {
             ["Uid"] = profile.Uid,
@@ -28,14 +28,14 @@ public sealed class ProfileStore(CasesTables tables)
 
     public async Task<UserProfile?> Get(string uid, CancellationToken ct)
     {
-        var table = await tables.Profiles();
+        var table = await tables.Profiles(ct);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, Key(uid), cancellationToken: ct);
         return row.HasValue ? From(row.Value!) : null;
     }
 
     public async Task<List<UserProfile>> All(CancellationToken ct)
     {
-        var table = await tables.Profiles();
+        var table = await tables.Profiles(ct);
         var result = new List<UserProfile>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
             result.Add(From(row));

@@ -17,7 +17,7 @@ public sealed class CaseItemRows(CasesTables tables)
 {
     public async Task<CaseItems> Read(string space, string caseId, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         var items = Empty();
         await foreach (var row in table.QueryAsync<TableEntity>(CaseRows.RangeFilter(space, CaseRows.ItemsPrefix(caseId)), cancellationToken: ct))
             Add(items, caseId, row);
@@ -30,7 +30,7 @@ public sealed class CaseItemRows(CasesTables tables)
     /// </summary>
     public async IAsyncEnumerable<(string CaseId, CaseItems Items)> ReadAll(string space, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         string? current = null;
         var items = Empty();
         await foreach (var row in table.QueryAsync<TableEntity>(CaseRows.RangeFilter(space, CaseRows.ItemsRoot), cancellationToken: ct))
@@ -82,7 +82,7 @@ public sealed class CaseItemRows(CasesTables tables)
     /// <summary>Commits rows of one space in one entity-group transaction (at most 100).</summary>
     public async Task Submit(IReadOnlyList<TableTransactionAction> rows, CancellationToken ct)
     {
-        var table = await tables.Cases();
+        var table = await tables.Cases(ct);
         await table.SubmitTransactionAsync(rows, ct);
     }
 }

@@ -489,7 +489,10 @@ public sealed partial class ImportJob(CaseStore store, CaseItemRows items, Conne
         }).ToArray()),
         ["errors"] = new JsonArray(errors.Select(e => (JsonNode?)new JsonObject
         {
-            ["type"] = e.Type, ["id"] = e.Id, ["meta"] = Meta(e), ["error"] = e.Error,
+            ["type"] = e.Type,
+            ["id"] = e.Id,
+            ["meta"] = Meta(e),
+            ["error"] = e.Error,
         }).ToArray()),
         ["warnings"] = warnings,
     };

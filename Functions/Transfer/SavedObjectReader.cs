@@ -252,8 +252,11 @@ static class LegacyUserActions
     static JsonObject Single(string field, string? value, string owner) => field switch
     {
         "title" or "status" or "description" => new() { [field] = value ?? "" },
-        "tags" => new() { ["tags"] = CaseJson.Strings(value is null ? [] : Parse(value) is JsonArray list
-            ? list.Select(t => SavedObjectReader.Text(t) ?? "") : value.Split(',').Select(t => t.Trim())) },
+        "tags" => new()
+        {
+            ["tags"] = CaseJson.Strings(value is null ? [] : Parse(value) is JsonArray list
+            ? list.Select(t => SavedObjectReader.Text(t) ?? "") : value.Split(',').Select(t => t.Trim()))
+        },
         // Until 7.10 a comment's value was its text; from 7.11 a JSON object.
         "comment" => new() { ["comment"] = Parse(value) is JsonObject o ? o : new JsonObject { ["comment"] = value ?? "", ["type"] = "user", ["owner"] = owner } },
         "connector" => new() { ["connector"] = Parse(value) },

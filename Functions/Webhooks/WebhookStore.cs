@@ -12,7 +12,7 @@ public sealed class WebhookStore(CasesTables tables)
 {
     public async Task Add(string space, Webhook w, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         await table.AddEntityAsync(new TableEntity(space, "h_" + w.Id)
         {
             ["Url"] = w.Url,
@@ -25,14 +25,14 @@ public sealed class WebhookStore(CasesTables tables)
 
     public async Task<Webhook?> Get(string space, string id, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(space, "h_" + id, cancellationToken: ct);
         return row.HasValue ? FromRow(row.Value!) : null;
     }
 
     public async Task<List<Webhook>> List(string space, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         var result = new List<Webhook>();
         await foreach (var row in table.QueryAsync<TableEntity>(Range(space, "h_"), cancellationToken: ct)) result.Add(FromRow(row));
         return result;
@@ -43,7 +43,7 @@ public sealed class WebhookStore(CasesTables tables)
     /// <summary>Deletes the webhook, then its deliveries.</summary>
     public async Task<bool> Delete(string space, string id, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         var response = await table.DeleteEntityAsync(space, "h_" + id, ETag.All, ct);
         if (response.Status == 404) return false;
         var keys = new List<string>();
@@ -56,7 +56,7 @@ public sealed class WebhookStore(CasesTables tables)
     public async Task AddDelivery(string space, string webhookId, string caseId, long sequence, DateTimeOffset occurredAt, int position, string deliveryId,
         string eventName, string payload, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         var key = $"d_{webhookId}_{caseId}_{sequence:D19}_{position:D2}_{deliveryId}";
         try
         {
@@ -80,7 +80,7 @@ public sealed class WebhookStore(CasesTables tables)
     /// <summary>A webhook's pending deliveries for one case, oldest first.</summary>
     public async Task<List<TableEntity>> Pending(string space, string webhookId, string caseId, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         var prefix = $"d_{webhookId}_{caseId}_";
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {prefix + "~"} and Status eq {WebhookDelivery.Pending}");
@@ -91,7 +91,7 @@ public sealed class WebhookStore(CasesTables tables)
 
     public async Task Update(TableEntity delivery, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         await table.UpdateEntityAsync(delivery, ETag.All, TableUpdateMode.Merge, ct);
     }
 
@@ -101,7 +101,7 @@ public sealed class WebhookStore(CasesTables tables)
     /// </summary>
     public async Task<int> PruneFinished(string space, string webhookId, int keep, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         var finished = new List<(string Key, DateTimeOffset At)>();
         await foreach (var row in table.QueryAsync<TableEntity>(Range(space, $"d_{webhookId}_"), select: ["RowKey", "Status", "CreatedAt"], cancellationToken: ct))
             if (row.GetString("Status") != WebhookDelivery.Pending) finished.Add((row.RowKey, row.GetDateTimeOffset("CreatedAt") ?? default));
@@ -113,7 +113,7 @@ public sealed class WebhookStore(CasesTables tables)
     /// <summary>The newest <paramref name="max"/> deliveries of a webhook.</summary>
     public async Task<List<WebhookDelivery>> Deliveries(string space, string webhookId, int max, CancellationToken ct)
     {
-        var table = await tables.Webhooks();
+        var table = await tables.Webhooks(ct);
         var all = new List<WebhookDelivery>();
         await foreach (var row in table.QueryAsync<TableEntity>(Range(space, $"d_{webhookId}_"), cancellationToken: ct))
             all.Add(new WebhookDelivery(row.GetString("DeliveryId"), row.GetString("Event"), row.GetString("CaseId"), row.GetString("Status"),

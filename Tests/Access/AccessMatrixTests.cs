@@ -374,8 +374,11 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture app) : IClassFix
         var commentId = await NewComment(app, space, caseId);
         await Admin(app, Request(HttpMethod.Post, space, $"/cases/{caseId}/comments", new JsonObject
         {
-            ["type"] = "alert", ["alertId"] = $"alert-{space}", ["index"] = ".alerts-security.alerts-default",
-            ["rule"] = new JsonObject { ["id"] = "rule-1", ["name"] = "Brute force" }, ["owner"] = "securitySolution",
+            ["type"] = "alert",
+            ["alertId"] = $"alert-{space}",
+            ["index"] = ".alerts-security.alerts-default",
+            ["rule"] = new JsonObject { ["id"] = "rule-1", ["name"] = "Brute force" },
+            ["owner"] = "securitySolution",
         }));
         var observableId = await NewObservable(app, space, caseId);
         var fileId = await NewFile(app, space, caseId);

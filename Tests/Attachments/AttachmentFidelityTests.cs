@@ -45,7 +45,11 @@ public sealed class AttachmentFidelityTests(CasesAppFixture app) : IClassFixture
         await (await app.Http.DeleteAsync(Api($"/cases/{mine}/comments/{comment.Id()}"))).Error(HttpStatusCode.NotFound, expected);
         await (await app.Http.PatchAsJsonAsync(Api($"/cases/{mine}/comments"), new JsonObject
         {
-            ["id"] = comment.Id(), ["version"] = comment["version"]!.DeepClone(), ["type"] = "user", ["comment"] = "x", ["owner"] = "securitySolution",
+            ["id"] = comment.Id(),
+            ["version"] = comment["version"]!.DeepClone(),
+            ["type"] = "user",
+            ["comment"] = "x",
+            ["owner"] = "securitySolution",
         })).Error(HttpStatusCode.NotFound, expected);
         // Still there, untouched, on its own case.
         Assert.Equal("elsewhere", (await app.Get(space, $"/cases/{other}/comments/{comment.Id()}"))["comment"]!.GetValue<string>());
@@ -85,7 +89,10 @@ public sealed class AttachmentFidelityTests(CasesAppFixture app) : IClassFixture
         // Sent as strings, answered as strings (on add and on edit); sent as arrays, answered as arrays.
         var single = new JsonObject
         {
-            ["type"] = "alert", ["alertId"] = "s1", ["index"] = "idx", ["owner"] = "securitySolution",
+            ["type"] = "alert",
+            ["alertId"] = "s1",
+            ["index"] = "idx",
+            ["owner"] = "securitySolution",
             ["rule"] = new JsonObject { ["id"] = "r", ["name"] = "n" },
         };
         var added = (await app.AttachOk(space, caseId, single))["comments"]![0]!;
@@ -117,13 +124,19 @@ public sealed class AttachmentFidelityTests(CasesAppFixture app) : IClassFixture
         var caseId = (await app.CreateCase(space)).Id();
         JsonObject Lens(int i) => new()
         {
-            ["type"] = "persistableState", ["persistableStateAttachmentTypeId"] = ".lens",
-            ["persistableStateAttachmentState"] = new JsonObject { ["n"] = i }, ["owner"] = "securitySolution",
+            ["type"] = "persistableState",
+            ["persistableStateAttachmentTypeId"] = ".lens",
+            ["persistableStateAttachmentState"] = new JsonObject { ["n"] = i },
+            ["owner"] = "securitySolution",
         };
         JsonObject Reference(int i) => new()
         {
-            ["type"] = "externalReference", ["externalReferenceId"] = $"ref-{i}", ["externalReferenceAttachmentTypeId"] = ".test",
-            ["externalReferenceStorage"] = new JsonObject { ["type"] = "elasticSearchDoc" }, ["externalReferenceMetadata"] = null, ["owner"] = "securitySolution",
+            ["type"] = "externalReference",
+            ["externalReferenceId"] = $"ref-{i}",
+            ["externalReferenceAttachmentTypeId"] = ".test",
+            ["externalReferenceStorage"] = new JsonObject { ["type"] = "elasticSearchDoc" },
+            ["externalReferenceMetadata"] = null,
+            ["owner"] = "securitySolution",
         };
         for (var i = 0; i < 100; i++)
             Assert.Equal(HttpStatusCode.OK, (await app.Attach(space, caseId, i % 2 == 0 ? Lens(i) : Reference(i))).StatusCode);

@@ -57,14 +57,18 @@ public sealed class AlertsSummaryTests(ConnectorsFixture app) : IClassFixture<Co
         var space = CasesAppFixture.NewSpace();
         var connector = (await app.CreateConnector(space, new
         {
-            connector_type_id = ".servicenow-sir", name = "SIR",
-            config = new { apiUrl = server.Base, usesTableApi }, secrets = new { username = "sn-user", password = "sn-pass" },
+            connector_type_id = ".servicenow-sir",
+            name = "SIR",
+            config = new { apiUrl = server.Base, usesTableApi },
+            secrets = new { username = "sn-user", password = "sn-pass" },
         }))["id"]!.GetValue<string>();
         var caseId = (await app.CreateCase(space, new
         {
             connector = new JsonObject
             {
-                ["id"] = connector, ["name"] = "SIR", ["type"] = ".servicenow-sir",
+                ["id"] = connector,
+                ["name"] = "SIR",
+                ["type"] = ".servicenow-sir",
                 ["fields"] = new JsonObject { ["category"] = "malware", ["subcategory"] = null, ["priority"] = "1", ["destIp"] = true, ["sourceIp"] = true, ["malwareHash"] = true, ["malwareUrl"] = false },
             },
         }))["id"]!.GetValue<string>();

@@ -97,7 +97,8 @@ public sealed class ConnectorsApiTests(ConnectorsFixture app) : IClassFixture<Co
     {
         var response = await app.Http.PostAsJsonAsync(Api("default", "/actions/connector"), new
         {
-            connector_type_id = ".jira", name = "internal",
+            connector_type_id = ".jira",
+            name = "internal",
             config = new { apiUrl = url, projectKey = "ES" },
             secrets = new { email = "a@example.com", apiToken = "t" },
         });
@@ -153,15 +154,20 @@ public sealed class ConnectorsApiTests(ConnectorsFixture app) : IClassFixture<Co
         Assert.Null(created["connector"]!["fields"]!["parent"]);
 
         // The same checks guard updates and the case settings' default connector.
-        var patch = new JsonObject { ["cases"] = new JsonArray(new JsonObject
+        var patch = new JsonObject
         {
-            ["id"] = created["id"]!.GetValue<string>(), ["version"] = created["version"]!.GetValue<string>(),
-            ["connector"] = new JsonObject { ["id"] = "gone", ["name"] = "x", ["type"] = ".jira", ["fields"] = null },
-        }) };
+            ["cases"] = new JsonArray(new JsonObject
+            {
+                ["id"] = created["id"]!.GetValue<string>(),
+                ["version"] = created["version"]!.GetValue<string>(),
+                ["connector"] = new JsonObject { ["id"] = "gone", ["name"] = "x", ["type"] = ".jira", ["fields"] = null },
+            })
+        };
         await (await app.Http.PatchAsJsonAsync(Api(space, "/cases"), patch)).Error(HttpStatusCode.BadRequest, "[connector.id]");
         await (await app.Http.PostAsJsonAsync(Api(space, "/cases/configure"), new
         {
-            owner = "securitySolution", closure_type = "close-by-user",
+            owner = "securitySolution",
+            closure_type = "close-by-user",
             connector = new { id = "gone", name = "x", type = ".jira", fields = (object?)null },
         })).Error(HttpStatusCode.BadRequest, "[connector.id]");
 

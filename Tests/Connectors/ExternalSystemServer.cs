@@ -120,7 +120,10 @@ public sealed partial class ExternalSystemServer : IAsyncDisposable
                 ["staging_table"] = "x_elas2_inc_int_elastic_incident",
                 ["result"] = new JsonArray(new JsonObject
                 {
-                    ["transform_map"] = "Elastic Incident", ["table"] = table, ["status"] = existing is null ? "inserted" : "updated", ["sys_id"] = sysId,
+                    ["transform_map"] = "Elastic Incident",
+                    ["table"] = table,
+                    ["status"] = existing is null ? "inserted" : "updated",
+                    ["sys_id"] = sysId,
                 }),
             }, statusCode: 201);
         }

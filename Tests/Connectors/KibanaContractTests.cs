@@ -146,7 +146,9 @@ public sealed class KibanaContractTests(ConnectorsFixture app) : IClassFixture<C
         AssertValid(ConnectorsSchemas.Value, "get_connectors_response", await (await app.Http.GetAsync(CasesAppFixture.Api(space, "/actions/connectors"))).Json());
         var updated = await (await app.Http.PutAsJsonAsync(CasesAppFixture.Api(space, $"/actions/connector/{id}"), new
         {
-            name = "updated-connector", config = new { apiUrl = server.Base, projectKey = "SOC" }, secrets = new { email = "a@example.com", apiToken = "t" },
+            name = "updated-connector",
+            config = new { apiUrl = server.Base, projectKey = "SOC" },
+            secrets = new { email = "a@example.com", apiToken = "t" },
         })).Json();
         AssertValid(ConnectorsSchemas.Value, "connector_response_properties", updated);
         var types = (await (await app.Http.GetAsync(CasesAppFixture.Api(space, "/actions/connector_types?feature_id=cases"))).Json()).AsArray();

@@ -226,7 +226,8 @@ public sealed class PushTests(ConnectorsFixture app) : IClassFixture<ConnectorsF
         var connector = (await app.CreateConnector(space, ConnectorsFixture.Jira(jira)))["id"]!.GetValue<string>();
         await (await app.Http.PostAsJsonAsync(Api(space, "/cases/configure"), new
         {
-            owner = "securitySolution", closure_type = "close-by-pushing",
+            owner = "securitySolution",
+            closure_type = "close-by-pushing",
             connector = new { id = connector, name = "My Jira", type = ".jira", fields = (object?)null },
         })).Json();
         var caseId = (await CaseWith(space, connector, ".jira", null))["id"]!.GetValue<string>();

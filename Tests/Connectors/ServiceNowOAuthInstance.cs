@@ -56,7 +56,11 @@ public sealed class ServiceNowOAuthInstance(RSA publicKey, string clientId, stri
         issued[token] = true;
         return Results.Json(new JsonObject
         {
-            ["access_token"] = token, ["refresh_token"] = "not-used", ["scope"] = "useraccount", ["token_type"] = "Bearer", ["expires_in"] = expiresIn,
+            ["access_token"] = token,
+            ["refresh_token"] = "not-used",
+            ["scope"] = "useraccount",
+            ["token_type"] = "Bearer",
+            ["expires_in"] = expiresIn,
         });
     }
 

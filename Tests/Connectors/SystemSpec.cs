@@ -30,10 +30,13 @@ public sealed record SystemSpec(object Connector, string Type, JsonObject? Field
         "swimlane" => new(
             new
             {
-                connector_type_id = ".swimlane", name = "SW",
+                connector_type_id = ".swimlane",
+                name = "SW",
                 config = new
                 {
-                    apiUrl = url, appId = "app1", connectorType = "cases",
+                    apiUrl = url,
+                    appId = "app1",
+                    connectorType = "cases",
                     mappings = new
                     {
                         caseNameConfig = new { id = "fName", key = "case-name", name = "Case name", fieldType = "text" },
@@ -59,19 +62,25 @@ public sealed record SystemSpec(object Connector, string Type, JsonObject? Field
         _ => new(
             new
             {
-                connector_type_id = ".cases-webhook", name = "Hook",
+                connector_type_id = ".cases-webhook",
+                name = "Hook",
                 config = new
                 {
-                    createIncidentUrl = url + "/hook/issues", createIncidentMethod = "post",
+                    createIncidentUrl = url + "/hook/issues",
+                    createIncidentMethod = "post",
                     createIncidentJson = "{\"fields\":{\"summary\":{{{case.title}}},\"description\":{{{case.description}}},\"labels\":{{{case.tags}}}}}",
                     createIncidentResponseKey = "data.id",
-                    getIncidentUrl = url + "/hook/issues/{{{external.system.id}}}", getIncidentResponseExternalTitleKey = "data.key",
+                    getIncidentUrl = url + "/hook/issues/{{{external.system.id}}}",
+                    getIncidentResponseExternalTitleKey = "data.key",
                     viewIncidentUrl = url + "/browse/{{{external.system.title}}}",
-                    updateIncidentUrl = url + "/hook/issues/{{{external.system.id}}}", updateIncidentMethod = "put",
+                    updateIncidentUrl = url + "/hook/issues/{{{external.system.id}}}",
+                    updateIncidentMethod = "put",
                     updateIncidentJson = "{\"fields\":{\"summary\":{{{case.title}}}}}",
-                    createCommentUrl = url + "/hook/issues/{{{external.system.id}}}/comments", createCommentMethod = "post",
+                    createCommentUrl = url + "/hook/issues/{{{external.system.id}}}/comments",
+                    createCommentMethod = "post",
                     createCommentJson = "{\"body\":{{{case.comment}}}}",
-                    headers = new Dictionary<string, string> { ["X-Tenant"] = "soc" }, hasAuth = true,
+                    headers = new Dictionary<string, string> { ["X-Tenant"] = "soc" },
+                    hasAuth = true,
                 },
                 secrets = new { user = "hook-user", password = "hook-pass" },
             },

@@ -80,7 +80,10 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         // Alerts on a syncing case go through the alert-sync outbox table and the queue.
         var alerts = new JsonObject
         {
-            ["type"] = "alert", ["owner"] = "securitySolution", ["alertId"] = "a1", ["index"] = ".alerts-security.alerts-default",
+            ["type"] = "alert",
+            ["owner"] = "securitySolution",
+            ["alertId"] = "a1",
+            ["index"] = ".alerts-security.alerts-default",
             ["rule"] = new JsonObject { ["id"] = "r1", ["name"] = "Brute force" },
         };
         await (await http.PostAsJsonAsync($"/api/cases/{id}/comments", alerts)).Json();

@@ -86,7 +86,8 @@ public sealed partial class ForeignSpaceTests(ForeignSpaceFixture app) : IClassF
 
     static object Connector(string name) => new
     {
-        connector_type_id = ".jira", name,
+        connector_type_id = ".jira",
+        name,
         config = new { apiUrl = "http://127.0.0.1:9", projectKey = "ES" },
         secrets = new { email = "analyst@example.com", apiToken = "token" },
     };
@@ -108,7 +109,11 @@ public sealed partial class ForeignSpaceTests(ForeignSpaceFixture app) : IClassF
         ["POST api/cases/{caseId}/comments"] = JsonContent.Create(AttachmentTestClient.UserComment("hijacked")),
         ["PATCH api/cases/{caseId}/comments"] = JsonContent.Create(new JsonObject
         {
-            ["id"] = ids["commentId"], ["version"] = ids["commentVersion"], ["type"] = "user", ["comment"] = "hijacked", ["owner"] = "securitySolution",
+            ["id"] = ids["commentId"],
+            ["version"] = ids["commentVersion"],
+            ["type"] = "user",
+            ["comment"] = "hijacked",
+            ["owner"] = "securitySolution",
         }),
         ["POST api/cases/{caseId}/observables"] = JsonContent.Create(new JsonObject
         {

@@ -101,7 +101,11 @@ public sealed class RaceTests(CasesAppFixture app) : IClassFixture<CasesAppFixtu
         var comment = (await app.AttachOk(space, caseId, AttachmentTestClient.UserComment("original")))["comments"]![0]!;
         Task<HttpResponseMessage> Edit(string text) => app.Http.PatchAsJsonAsync(Api($"/cases/{caseId}/comments"), new JsonObject
         {
-            ["id"] = comment.Id(), ["version"] = comment["version"]!.GetValue<string>(), ["type"] = "user", ["comment"] = text, ["owner"] = "securitySolution",
+            ["id"] = comment.Id(),
+            ["version"] = comment["version"]!.GetValue<string>(),
+            ["type"] = "user",
+            ["comment"] = text,
+            ["owner"] = "securitySolution",
         });
 
         var responses = await Race(HookPoints.AttachmentCommit, () => Edit("by A"), () => Edit("by B"));

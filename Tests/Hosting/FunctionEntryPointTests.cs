@@ -71,7 +71,10 @@ public sealed class FunctionEntryPointTests(CasesAppFixture app) : IClassFixture
         var caseId = created["id"]!.GetValue<string>();
         var alert = new JsonObject
         {
-            ["type"] = "alert", ["owner"] = "securitySolution", ["alertId"] = "alert-entry-1", ["index"] = ".alerts-security.alerts-default",
+            ["type"] = "alert",
+            ["owner"] = "securitySolution",
+            ["alertId"] = "alert-entry-1",
+            ["index"] = ".alerts-security.alerts-default",
             ["rule"] = new JsonObject { ["id"] = "r1", ["name"] = "Brute force" },
         };
         await (await app.Http.PostAsJsonAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/comments"), alert)).Json();
@@ -87,7 +90,8 @@ public sealed class FunctionEntryPointTests(CasesAppFixture app) : IClassFixture
         })).Json();
         var configuration = await (await app.Http.PostAsJsonAsync(CasesAppFixture.Api(space, "/cases/configure"), new JsonObject
         {
-            ["owner"] = "securitySolution", ["closure_type"] = "close-by-user",
+            ["owner"] = "securitySolution",
+            ["closure_type"] = "close-by-user",
             ["connector"] = new JsonObject { ["id"] = "none", ["name"] = "none", ["type"] = ".none", ["fields"] = null },
         })).Json();
 

@@ -10,8 +10,13 @@ public sealed class EmailTests(NotificationsFixture app) : IClassFixture<Notific
 {
     static object NewCase(string title, params User[] assignees) => new
     {
-        title, description = "Credential stuffing against the VPN.", tags = new[] { "vpn" }, severity = "high", owner = "securitySolution",
-        connector = new { id = "none", name = "none", type = ".none", fields = (object?)null }, settings = new { syncAlerts = false },
+        title,
+        description = "Credential stuffing against the VPN.",
+        tags = new[] { "vpn" },
+        severity = "high",
+        owner = "securitySolution",
+        connector = new { id = "none", name = "none", type = ".none", fields = (object?)null },
+        settings = new { syncAlerts = false },
         assignees = assignees.Select(a => new { uid = a.Uid }).ToArray(),
     };
 

@@ -17,7 +17,9 @@ public sealed class ProfileTests(NotificationsFixture app) : IClassFixture<Notif
         var found = suggested.Single(p => p!["uid"]!.GetValue<string>() == grace.Uid)!;
         var expected = new JsonObject
         {
-            ["uid"] = grace.Uid, ["enabled"] = true, ["data"] = new JsonObject(),
+            ["uid"] = grace.Uid,
+            ["enabled"] = true,
+            ["data"] = new JsonObject(),
             ["user"] = new JsonObject { ["username"] = grace.Username, ["email"] = grace.Email, ["full_name"] = grace.FullName },
         };
         Assert.True(JsonNode.DeepEquals(expected, found), found.ToJsonString());

@@ -87,8 +87,13 @@ public sealed class PruningTests(PruningFixture app) : IClassFixture<PruningFixt
         var space = CasesAppFixture.NewSpace();
         await app.AsJson(lead, HttpMethod.Post, CasesAppFixture.Api(space, "/cases"), new
         {
-            title = "records", description = "d", tags = Array.Empty<string>(), severity = "low", owner = "securitySolution",
-            connector = new { id = "none", name = "none", type = ".none", fields = (object?)null }, settings = new { syncAlerts = false },
+            title = "records",
+            description = "d",
+            tags = Array.Empty<string>(),
+            severity = "low",
+            owner = "securitySolution",
+            connector = new { id = "none", name = "none", type = ".none", fields = (object?)null },
+            settings = new { syncAlerts = false },
             assignees = new[] { new { uid = jo.Uid } },
         });
         await app.Smtp.WaitFor(jo.Email, 1);

@@ -47,8 +47,13 @@ public sealed class QueueTriggerTests(TriggerFixture app) : IClassFixture<Trigge
 
     static object NewCase(string title, User assignee) => new
     {
-        title, description = "Beaconing to a known C2.", tags = new[] { "c2" }, severity = "critical", owner = "securitySolution",
-        connector = new { id = "none", name = "none", type = ".none", fields = (object?)null }, settings = new { syncAlerts = false },
+        title,
+        description = "Beaconing to a known C2.",
+        tags = new[] { "c2" },
+        severity = "critical",
+        owner = "securitySolution",
+        connector = new { id = "none", name = "none", type = ".none", fields = (object?)null },
+        settings = new { syncAlerts = false },
         assignees = new[] { new { uid = assignee.Uid } },
     };
 

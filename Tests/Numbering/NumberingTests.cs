@@ -43,8 +43,12 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
 
     static NewCase TestInput(int i) => new()
     {
-        Title = $"Case {i}", Description = "seeded", Tags = [], Owner = "cases",
-        Connector = Connector.None, Settings = new CaseSettings(true),
+        Title = $"Case {i}",
+        Description = "seeded",
+        Tags = [],
+        Owner = "cases",
+        Connector = Connector.None,
+        Settings = new CaseSettings(true),
     };
 
     /// <summary>The numbers of a space's cases, in creation order, read from storage.</summary>

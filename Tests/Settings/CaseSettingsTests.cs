@@ -158,7 +158,8 @@ public sealed class CaseSettingsTests(CasesAppFixture app) : IClassFixture<Cases
         var space = CasesAppFixture.NewSpace();
         var template = new JsonObject
         {
-            ["key"] = "phishing", ["name"] = "Phishing",
+            ["key"] = "phishing",
+            ["name"] = "Phishing",
             ["caseFields"] = new JsonObject { ["customFields"] = new JsonArray(new JsonObject { ["key"] = "ticket", ["type"] = "text", ["value"] = "INC-0" }) },
         };
         var created = await app.Configure(space, Body(customFields: [Field("ticket", "text")], templates: [template]));

@@ -88,7 +88,9 @@ public sealed class ConnectorTransferTests(ConnectorsFixture app) : IClassFixtur
         Assert.Empty(jira.Where("POST", "/rest/api/2/issue").Skip(1));
         var update = await app.Http.PutAsJsonAsync(CasesAppFixture.Api(target, $"/actions/connector/{connector}"), new
         {
-            name = "My Jira", config = new { apiUrl = jira.Base, projectKey = "ES" }, secrets = new { email = "analyst@example.com", apiToken = ConnectorsFixture.JiraToken },
+            name = "My Jira",
+            config = new { apiUrl = jira.Base, projectKey = "ES" },
+            secrets = new { email = "analyst@example.com", apiToken = ConnectorsFixture.JiraToken },
         });
         Assert.False((await update.Json())["is_missing_secrets"]!.GetValue<bool>());
         (await Push(target, b, connector)).EnsureSuccessStatusCode();

@@ -40,8 +40,14 @@ public sealed class CsvTests(CasesAppFixture app) : IClassFixture<CasesAppFixtur
             customFields = new[] { new { key = "ticket", label = "Ticket", type = "text", required = false } },
         });
         Assert.True(config.IsSuccessStatusCode, await config.Content.ReadAsStringAsync());
-        var first = await app.CreateCase(space, new { title = tricky, tags = new[] { "a,b", "c" }, severity = "high", category = "Intrusion",
-            customFields = new[] { new { key = "ticket", type = "text", value = "INC-1" } } });
+        var first = await app.CreateCase(space, new
+        {
+            title = tricky,
+            tags = new[] { "a,b", "c" },
+            severity = "high",
+            category = "Intrusion",
+            customFields = new[] { new { key = "ticket", type = "text", value = "INC-1" } }
+        });
         await app.AttachOk(space, first.Id(), AttachmentTestClient.UserComment("one"));
         await app.AttachOk(space, first.Id(), AttachmentTestClient.Alerts(["x1", "x2"]));
         for (var i = 0; i < 24; i++) await app.CreateCase(space, new { title = $"Case {i}", severity = "low" });
