@@ -13,6 +13,7 @@ using Cases.Functions.Identity;
 using Cases.Functions.Spaces;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace Cases.Functions.Files;
@@ -50,9 +51,9 @@ public static class FilesApi
     /// Checks the case has room and the caller may add files, then runs the upload (<see cref="FileUpload"/>) and answers
     /// with the case, its attachments and the new file.
     /// </summary>
-    static async Task<Ok<JsonObject>> Upload(string caseId, HttpContext http, FileStore store, FileUpload upload, CaseStore cases,
-        Attachments.AttachmentStore attachments, CallerIdentity identity, CancellationToken ct)
+    static async Task<Ok<JsonObject>> Upload(string caseId, HttpContext http, [AsParameters] UploadServices s, CancellationToken ct)
     {
+        var (store, upload, cases, attachments, identity) = (s.Store, s.Upload, s.Cases, s.Attachments, s.Identity);
         var space = Space.Of(http);
         var limits = store.Limits;
         if (!ObjectIds.IsWellFormed(caseId)) throw CasesException.CaseNotFound(caseId);
@@ -194,4 +195,19 @@ public static class FilesApi
     static async Task<CaseFile> Load(FileStore store, string space, string caseId, string fileId, CancellationToken ct) =>
         (ObjectIds.IsWellFormed(caseId) && fileId.Length == 36 && Guid.TryParse(fileId, out _) ? await store.Get(space, caseId, fileId, ct) : null) // Guid.TryParse trims
         ?? throw CasesException.NotFound($"Saved object [file/{fileId}] not found");
+}
+
+/// <summary>The services an upload uses, bundled (see <c>FilesApi.Upload</c>).</summary>
+public sealed class UploadServices(
+    [FromServices] FileStore store,
+    [FromServices] FileUpload upload,
+    [FromServices] CaseStore cases,
+    [FromServices] global::Cases.Functions.Attachments.AttachmentStore attachments,
+    [FromServices] CallerIdentity identity)
+{
+    public FileStore Store { get; } = store;
+    public FileUpload Upload { get; } = upload;
+    public CaseStore Cases { get; } = cases;
+    public global::Cases.Functions.Attachments.AttachmentStore Attachments { get; } = attachments;
+    public CallerIdentity Identity { get; } = identity;
 }
