@@ -185,13 +185,13 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
     /// </summary>
     public async Task<Dictionary<string, ExistingCase>> Existing(string space, IReadOnlyCollection<string> caseIds, CancellationToken ct)
     {
-        string[] columns = ["RowKey", "IncrementalId", "HasAttachments", "Deleted"];
+        string[] columns = ["RowKey", CaseColumns.IncrementalId, CaseColumns.HasAttachments, CaseColumns.Deleted];
         var table = await tables.Cases(ct);
         var found = new System.Collections.Concurrent.ConcurrentDictionary<string, ExistingCase>(StringComparer.Ordinal);
         void Add(TableEntity row)
         {
             if (!CaseRows.IsDeleted(row))
-                found[row.RowKey[CaseRows.CasePrefix.Length..]] = new ExistingCase(row.GetInt64("IncrementalId"), row.GetBoolean("HasAttachments") == true);
+                found[row.RowKey[CaseRows.CasePrefix.Length..]] = new ExistingCase(row.GetInt64(CaseColumns.IncrementalId), row.GetBoolean(CaseColumns.HasAttachments) == true);
         }
         if (caseIds.Count < ScanForExistingFrom)
         {
