@@ -5,7 +5,7 @@ namespace Cases.Functions.Notifications;
 
 /// <summary>
 /// Under the Functions host, a queue trigger drains the notification queue (standalone, <see cref="NotificationReader"/>
-/// does): the same <see cref="NotificationProcessor.ProcessAsync"/>, the same backoff and poison queue
+/// does): the same <see cref="NotificationProcessor.Process"/>, the same backoff and poison queue
 /// (<see cref="NotificationRetries"/>). The queue's name comes from the app setting <c>Cases__Notifications__Queue</c>,
 /// which must be set under the host (the deployment sets it).
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class NotificationFunctions(NotificationProcessor processor, Notif
     {
         try
         {
-            await processor.ProcessAsync(message.MessageText, ct);
+            await processor.Process(message.MessageText, ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {

@@ -21,7 +21,7 @@ public sealed partial class NotificationProcessor(NotificationQueue queue, Profi
     SecretProtector secrets, SmtpSender smtp, CaseLinks links, CasesTables tables, IOptions<EmailOptions> email, IOptions<NotificationOptions> options,
     TimeProvider time, ILogger<NotificationProcessor> logger)
 {
-    public async Task ProcessAsync(string messageText, CancellationToken ct)
+    public async Task Process(string messageText, CancellationToken ct)
     {
         NotificationMessage message;
         try

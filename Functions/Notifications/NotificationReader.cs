@@ -51,7 +51,7 @@ public sealed partial class NotificationReader(NotificationQueue queue, Notifica
     {
         try
         {
-            await processor.ProcessAsync(message.MessageText, ct);
+            await processor.Process(message.MessageText, ct);
             await queue.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
             return;
         }
