@@ -82,15 +82,8 @@ public static class FilesClient
     }
 
     /// <summary>Every row of the space other than the case row, its create_case action and its change-log entries.</summary>
-    public static async Task<List<string>> ExtraRows(this CasesAppFixture app, string space)
-    {
-        var table = await app.CasesTable();
-        var keys = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"), select: ["RowKey", "Type"]))
-            if (!row.RowKey.StartsWith("case_") && !row.RowKey.StartsWith(global::Cases.Functions.Cases.ChangeLog.Prefix) && row.GetString("Type") != "create_case")
-                keys.Add(row.RowKey);
-        return keys;
-    }
+    public static async Task<List<string>> ExtraRows(this CasesAppFixture app, string space) =>
+        [.. (await app.CaseTableRows(space)).Where(r => !r.RowKey.StartsWith("case_", StringComparison.Ordinal) && r.GetString("Type") != "create_case").Select(r => r.RowKey)];
 
     public static async Task<int?> TotalFiles(this CasesAppFixture app, string space, string caseId)
     {

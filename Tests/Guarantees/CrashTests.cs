@@ -21,14 +21,7 @@ public sealed class CrashTests(AlertSyncFixture app) : IClassFixture<AlertSyncFi
 {
     readonly string space = CasesAppFixture.NewSpace();
 
-    async Task<List<string>> RowKeys()
-    {
-        var table = await app.CasesTable();
-        var keys = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"), select: ["RowKey"]))
-            if (!row.RowKey.StartsWith(ChangeLog.Prefix, StringComparison.Ordinal)) keys.Add(row.RowKey); // content-free notes, kept an hour
-        return keys;
-    }
+    async Task<List<string>> RowKeys() => [.. (await app.CaseTableRows(space)).Select(r => r.RowKey)];
 
     /// <summary>A case that owns one of everything: comments, alerts (and their index rows), a file (blob, index and hash rows), a number.</summary>
     async Task<(string Id, string FileSha256)> FullCase()

@@ -79,6 +79,19 @@ public class CasesAppFixture : IAsyncLifetime
 
     public async Task<TableClient> CasesTable() => await App.Services.GetRequiredService<CasesTables>().Cases();
 
+    /// <summary>
+    /// The space's rows of the cases table, without the change log's notes (content-free, kept an hour, so every write
+    /// leaves one): what tests look at to see what a write or a delete left behind.
+    /// </summary>
+    public async Task<List<TableEntity>> CaseTableRows(string space)
+    {
+        var table = await CasesTable();
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}")))
+            if (!row.RowKey.StartsWith(global::Cases.Functions.Cases.ChangeLog.Prefix, StringComparison.Ordinal)) rows.Add(row);
+        return rows;
+    }
+
     /// <summary>How many rows one of the app's tables holds in a space (e.g. the outbox tables: none when all is settled).</summary>
     public async Task<int> RowsInSpace(Func<CasesTables, Task<TableClient>> table, string space)
     {
