@@ -30,6 +30,9 @@ public sealed class BenchApp : IAsyncDisposable
                 ["Cases:Storage:TablePrefix"] = "bench" + Guid.NewGuid().ToString("N")[..8],
                 ["Cases:Numbering:RunInProcess"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
+                // How long each view load took, and from what: beside the figures, on stderr.
+                ["Logging:LogLevel:Cases.Functions.Find.CaseIndex"] = "Information",
+                ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
             };
             foreach (var (key, value) in settings) values[key] = value;
             builder.Configuration.AddInMemoryCollection(values);

@@ -54,8 +54,14 @@ public static class CasesBench
         var clock = Stopwatch.StartNew();
         await BenchApp.Ok(await second.Http.GetAsync(Api("/cases/_find?perPage=1")));
         var fromSnapshot = clock.Elapsed;
-        var viewBytes = FullGcHeap() - heapBefore;
+        var heapAfter = FullGcHeap();
         var estimated = second.Service<Cases.Functions.Find.CaseIndex>().ApproximateBytes;
+        // What the view itself holds is what dropping it frees; the rest of what loading added is buffers the
+        // instance keeps for later requests (the storage client's pooled arrays).
+        second.Service<Cases.Functions.Find.CaseIndex>().Drop(space);
+        var viewBytes = heapAfter - FullGcHeap();
+        var loadBytes = heapAfter - heapBefore;
+        await BenchApp.Ok(await second.Http.GetAsync(Api("/cases/_find?perPage=1"))); // loaded again, untimed
 
         // Warm filtered queries on the instance that did not write the cases (every case was written within the hour).
         var warmOther = new Samples("warm filtered _find, non-writer instance");
@@ -145,7 +151,7 @@ public static class CasesBench
         Console.WriteLine($"|---|---|---|");
         Console.WriteLine($"| first _find on a new instance (snapshot present) | {fromSnapshot.TotalSeconds:0.00} s | ≤ 1 s |");
         Console.WriteLine($"| first _find on a new instance, no snapshot (scan, Azurite) | {scan}; meanwhile another space's first _find: {otherSpace.TotalMilliseconds:0} ms | ≤ 10 s (Azure-like reads), never blocks other spaces |");
-        Console.WriteLine($"| view memory per 100,000 cases (managed heap after full GC) | {viewBytes * 100_000.0 / count / 1024 / 1024:0} MB (estimate {estimated * 100_000.0 / count / 1024 / 1024:0} MB) | ≤ 80 MB |");
+        Console.WriteLine($"| view memory per 100,000 cases (managed heap after full GC) | {viewBytes * 100_000.0 / count / 1024 / 1024:0} MB freed by dropping it (estimate {estimated * 100_000.0 / count / 1024 / 1024:0} MB; the load added {loadBytes * 100_000.0 / count / 1024 / 1024:0} MB to the heap) | ≤ 80 MB |");
         Console.WriteLine($"| filtered _find (status + tag + search), median | {find.Median:0.0} ms | ≤ 30 ms |");
         Console.WriteLine($"| warm filtered _find, instance that did not write, median | {warmOther.Median:0.0} ms | ≤ 30 ms |");
         Console.WriteLine($"| _find p95 while another instance writes 20 cases/s | {whileWriting.P95:0.0} ms | ≤ 100 ms |");
@@ -231,6 +237,24 @@ public static class CasesBench
         Samples.Print([filtered, deep, match, compactFiltered, compactSearch, compactDeep]);
         Console.WriteLine($"Compact view of {count:N0} cases: {viewBytes / 1024.0 / 1024:0.0} MB managed heap (estimate {view.ApproximateBytes / 1024.0 / 1024:0.0} MB); " +
             $"snapshot form {snapshot.Length / 1024.0 / 1024:0.0} MB before gzip, written in {written.TotalMilliseconds:0} ms, read in {read.TotalMilliseconds:0} ms.");
+        // The stored form is compressed: how small each compression makes it, and what reading it back then costs.
+        foreach (var (name, compress, decompress) in new (string, Func<Stream, Stream>, Func<Stream, Stream>)[]
+        {
+            ("gzip fastest", s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionLevel.Fastest, true), s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionMode.Decompress)),
+            ("gzip optimal", s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionLevel.Optimal, true), s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionMode.Decompress)),
+            ("brotli optimal", s => new System.IO.Compression.BrotliStream(s, System.IO.Compression.CompressionLevel.Optimal, true), s => new System.IO.Compression.BrotliStream(s, System.IO.Compression.CompressionMode.Decompress)),
+        })
+        {
+            using var packed = new MemoryStream();
+            clock.Restart();
+            using (var z = compress(packed)) { snapshot.Position = 0; snapshot.CopyTo(z); }
+            var packTime = clock.Elapsed;
+            var packedBytes = packed.Length;
+            packed.Position = 0;
+            clock.Restart();
+            using (var z = decompress(packed)) { var plain = new MemoryStream(); z.CopyTo(plain); plain.Position = 0; Cases.Domain.Find.CaseView.ReadFrom(plain); }
+            Console.WriteLine($"Snapshot, {name}: {packedBytes / 1024.0 / 1024:0.0} MB, compressed in {packTime.TotalMilliseconds:0} ms, decompressed and read in {clock.Elapsed.TotalMilliseconds:0} ms.");
+        }
         GC.KeepAlive(view);
     }
 

@@ -5,7 +5,7 @@ namespace Cases.Domain.Find;
 
 public sealed partial class CaseView
 {
-    const int FormatVersion = 2;
+    const int FormatVersion = 3;
 
     /// <summary>Writes the view in its compact form: the pools, then each case as numbers (no case JSON).</summary>
     public void WriteTo(Stream stream)
@@ -54,6 +54,8 @@ public sealed partial class CaseView
     }
 
     /// <summary>Reads what <see cref="WriteTo"/> wrote; null when the format is not this version's.</summary>
+    /// <remarks>Compiled optimized at once: it runs once per load, on a new instance, over every case.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static CaseView? ReadFrom(Stream stream)
     {
         using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
@@ -119,20 +121,21 @@ public sealed partial class CaseView
 
     static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
-    /// <summary>A length, then the numbers as raw little-endian bytes: one read per array when loading.</summary>
+    /// <summary>A length, then each number plus one (-1 marks "none" in custom fields) in 7-bit groups: pool ids are small,
+    /// so most take one or two bytes, and the stored form is a third of raw 32-bit numbers once compressed.</summary>
     static void WriteInts(BinaryWriter w, int[] values)
     {
         w.Write7BitEncodedInt(values.Length);
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("The view snapshot format is little-endian.");
-        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        foreach (var value in values) w.Write7BitEncodedInt(value + 1);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     static int[] ReadInts(BinaryReader r)
     {
         var length = r.Read7BitEncodedInt();
         if (length == 0) return [];
         var values = new int[length];
-        r.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        for (var i = 0; i < values.Length; i++) values[i] = r.Read7BitEncodedInt() - 1;
         return values;
     }
 }
