@@ -270,14 +270,16 @@ public sealed partial class CaseIndex
 
     /// <summary>
     /// Scans the space's case rows: the fallback when there is no usable snapshot. Case ids are GUIDs (Kibana's too), so
-    /// the rows are read as 16 ranges by the id's first character, in parallel: in Azure a large space then loads at
-    /// the pace of several range reads instead of one. The ranges meet end to end, so any id falls in one of them.
+    /// the rows are read as 16 ranges by the id's first character, four at a time: the rows' JSON is parsed on every
+    /// core while the next pages arrive (at 100,000 cases on Azurite: 21 s against 40 s for one range read). Not more:
+    /// one partition serves about 2,000 entities a second in Azure, and other spaces' queries share the storage.
+    /// The ranges meet end to end, so any id falls in one of them.
     /// </summary>
     async Task Scan(string space, CaseView view, CancellationToken ct)
     {
         var table = await tables.Cases(ct);
         string[] bounds = [CaseRows.CasePrefix, .. "123456789abcdef".Select(c => CaseRows.CasePrefix + c), CaseRows.PrefixEnd(CaseRows.CasePrefix)];
-        await Parallel.ForEachAsync(Enumerable.Range(0, bounds.Length - 1), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, bounds.Length - 1), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (i, token) =>
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {bounds[i]} and RowKey lt {bounds[i + 1]}");
             await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: token))
