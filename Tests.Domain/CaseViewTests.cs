@@ -128,8 +128,8 @@ public sealed class CaseViewTests
         using var stream = new MemoryStream();
         View().WriteTo(stream);
         var bytes = stream.ToArray();
-        Assert.Equal(2, BitConverter.ToInt32(bytes, 0));
-        bytes[0] = 3;
+        Assert.Equal(3, BitConverter.ToInt32(bytes, 0));
+        bytes[0] = 2; // the form before 7-bit numbers
         Assert.Null(CaseView.ReadFrom(new MemoryStream(bytes)));
         Assert.Equal(6, CaseView.ReadFrom(new MemoryStream(stream.ToArray()))!.Count);
         Assert.Equal(0, Restored(new CaseView()).Count);
