@@ -2,11 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Cases.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Cases.Tests.Access;
@@ -48,12 +44,9 @@ public sealed class CorsTests(CorsTests.Fixture app) : IClassFixture<CorsTests.F
 
         public static PageServer Start()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var web = builder.Build();
+            var web = LoopbackServer.Create();
             web.MapGet("/", () => Results.Content("<!doctype html><html><head><title>front end</title></head><body>cases front end</body></html>", "text/html"));
-            web.StartAsync().GetAwaiter().GetResult();
-            var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var address = LoopbackServer.Start(web).GetAwaiter().GetResult();
             return new PageServer(web, address.TrimEnd('/'));
         }
 

@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Cases.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Cases.Tests.Connectors;
 
@@ -44,18 +40,14 @@ public sealed partial class ExternalSystemServer : IAsyncDisposable
 
     ExternalSystemServer()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        app = builder.Build();
+        app = LoopbackServer.Create();
         app.Map("/{**path}", (Delegate)Handle);
     }
 
     public static async Task<ExternalSystemServer> Start()
     {
         var server = new ExternalSystemServer();
-        await server.app.StartAsync();
-        server.Url = new Uri(server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        server.Url = new Uri(await LoopbackServer.Start(server.app));
         return server;
     }
 

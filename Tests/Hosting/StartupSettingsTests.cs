@@ -7,18 +7,20 @@ namespace Cases.Tests.Hosting;
 
 /// <summary>
 /// Every start-up check of the options classes (the <c>.Validate(...)</c> of each <c>AddOptions</c>, and
-/// <c>AccessOptionsValidation</c>) refuses its bad value, one setting at a time, naming the setting or its section.
-/// Kept apart from <see cref="StartupRefusalTests"/>, which covers the first few.
+/// <c>AccessOptionsValidation</c>) refuses its bad value, one setting at a time, naming the setting or its section:
+/// bad configuration stops the app at start-up rather than failing later.
 /// </summary>
 public class StartupSettingsTests
 {
     [Theory]
     // Cases:Storage, Cases:Identity
+    [InlineData("Cases:Storage:TablePrefix", "not a prefix!", "TablePrefix")]
     [InlineData("Cases:Storage:RequestTimeout", "00:00:00", "Cases:Storage:RequestTimeout must be a positive time span")]
     [InlineData("Cases:Identity:LocalUser:Username", " ", "Cases:Identity:LocalUser:Username must not be empty.")]
     // Cases:Files: limits (FileLimits.IsValid), then uploads and links (FilesOptions.IsValidUpload)
     [InlineData("Cases:Files:MaxFileBytes", "0", "Cases:Files limits must be positive")]
     [InlineData("Cases:Files:MaxImageBytes", "0", "Cases:Files limits must be positive")]
+    [InlineData("Cases:Files:MaxImageBytes", "209715200", "MaxImageBytes")]
     [InlineData("Cases:Files:MaxFilesPerCase", "0", "Cases:Files limits must be positive")]
     [InlineData("Cases:Files:MaxNameLength", "0", "Cases:Files limits must be positive")]
     [InlineData("Cases:Files:MaxDeletePerCall", "0", "Cases:Files limits must be positive")]
@@ -74,6 +76,11 @@ public class StartupSettingsTests
     [InlineData("Cases:Connectors:MaxRetries", "6", "Cases:Connectors: AttemptTimeout must be 1 s to 5 min")]
     // Cases:Access
     [InlineData("Cases:Access:AdminRole", " ", "Cases:Access:AdminRole must not be blank.")]
+    [InlineData("Cases:Access:Roles:soc-analyst:0", "soc/securitySolution:write", "soc/securitySolution:write")]
+    [InlineData("Cases:Access:Roles:soc-analyst:0", "soc/securitySolution:read-delete", "soc-analyst")]
+    [InlineData("Cases:Access:Roles:soc-analyst:0", "soc/siem:all", "soc/siem:all")]
+    [InlineData("Cases:Cors:AllowedOrigins:0", "*", "AllowedOrigins")]
+    [InlineData("Cases:Cors:AllowedOrigins:0", "https://cases.contoso.com/app", "AllowedOrigins")]
     public async Task Each_start_up_check_refuses_its_bad_value(string key, string value, string message)
     {
         await using var app = CasesApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(

@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Cases.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Cases.Tests.Notifications;
 
@@ -30,10 +26,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     WebhookReceiver()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        app = builder.Build();
+        app = LoopbackServer.Create();
         app.MapPost("/hook", async (HttpContext http) =>
         {
             using var buffer = new MemoryStream();
@@ -52,8 +45,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public static async Task<WebhookReceiver> Start()
     {
         var receiver = new WebhookReceiver();
-        await receiver.app.StartAsync();
-        receiver.Url = receiver.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
+        receiver.Url = await LoopbackServer.Start(receiver.app) + "/hook";
         return receiver;
     }
 
