@@ -82,6 +82,10 @@ public sealed class MetricsTests
         Assert.Equal(2, byName);
         Assert.Equal([new CaseMetrics.Count("a", null, 2), new CaseMetrics.Count("b", null, 1)], names);
 
+        // Equal counts: by value, ordinal.
+        var (_, tied) = CaseMetrics.Distinct([Alerts(new JsonObject { ["user.name"] = "b" }, new JsonObject { ["user.name"] = "a" }, new JsonObject { ["user.name"] = "B" })], "user.name", null);
+        Assert.Equal(["B", "a", "b"], tied.Select(c => c.Name));
+
         var (fallback, named) = CaseMetrics.Distinct([Alerts(new JsonObject { ["host.name"] = "only-name" })], "host.id", "host.name");
         Assert.Equal(1, fallback);
         Assert.Equal(new CaseMetrics.Count("only-name", "only-name", 1), named[0]);

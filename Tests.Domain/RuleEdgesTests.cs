@@ -42,4 +42,24 @@ public sealed class RuleEdgesTests
         Assert.Equal(now.AddDays(21), DateMath.Parse("now+3w", now));
         Assert.Equal(now.AddHours(-5), DateMath.Parse("now-5h", now));
     }
+    [Fact]
+    public void An_observable_value_may_be_exactly_2048_characters()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        string[] types = [.. ObservableTypes.BuiltIn.Select(t => t.Key)];
+        var longest = "/" + new string('p', ObservableRules.ValueMax - 1);
+        Assert.Equal(longest, ObservableRules.Add([], ObservableTypes.FilePath, longest, null, types, "o1", now).Value);
+        Refused($"The maximum length is {ObservableRules.ValueMax}.", () => ObservableRules.Add([], ObservableTypes.FilePath, longest + "p", null, types, "o1", now));
+        // Extraction from alerts keeps the same edge, silently.
+        System.Text.Json.Nodes.JsonObject Doc(string path) => new() { ["file.path"] = path };
+        Assert.Equal([longest], ObservableRules.Extract([], [Doc(longest), Doc(longest + "p")], now, () => "x").Select(o => o.Value));
+    }
+
+    [Fact]
+    public void An_ecs_path_never_matches_an_empty_key()
+    {
+        // {"host": {"": {"name": ..}}} is not host.name: each step of the path takes at least one part.
+        var doc = new System.Text.Json.Nodes.JsonObject { ["host"] = new System.Text.Json.Nodes.JsonObject { [""] = new System.Text.Json.Nodes.JsonObject { ["name"] = "evil" } } };
+        Assert.Null(Ecs.First(doc, "host.name"));
+    }
 }
