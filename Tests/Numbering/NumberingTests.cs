@@ -193,4 +193,92 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
         var response = await app.Http.PostAsync("/AssignCaseNumbers", JsonContent.Create(new { }));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+    /// <summary>A case created straight through the store at <paramref name="createdAt"/>: an instance whose clock lags.</summary>
+    async Task<string> CreatedAt(string space, DateTimeOffset createdAt)
+    {
+        var store = app.App.Services.GetRequiredService<CaseStore>();
+        var (c, action) = CaseRules.Create(TestInput(0), Guid.NewGuid().ToString(), new CaseUser(null, null, "seeder"), createdAt, () => Guid.NewGuid().ToString());
+        await store.QueueForNumber(space, c.Id, c.CreatedAt, default);
+        await store.Create(space, new CaseRecord(c, 1, 0, 0, null), action, default);
+        return c.Id;
+    }
+
+    async Task<long?> NumberOf(string space, string caseId) => (await Numbers(space)).Single(n => n.Id == caseId).Number;
+
+    async Task AddGhost(string space, DateTimeOffset at) // a create that queued its number, then never landed
+    {
+        var numbering = await app.App.Services.GetRequiredService<CasesTables>().Numbering();
+        var ghost = Guid.NewGuid().ToString();
+        await numbering.AddEntityAsync(new TableEntity(space, PendingNumbers.Key(at, ghost)) { ["CaseId"] = ghost });
+    }
+
+    [Fact]
+    public async Task A_run_takes_at_most_MaxPerRun_cases_and_reports_how_many_it_numbered()
+    {
+        await RunUntilDone(NewRun()); // whatever other tests left
+        var space = CasesAppFixture.NewSpace();
+        await Seed(space, 320);
+
+        var first = await NewRun().Run(default);
+        Assert.Equal(300, first.Numbered);
+        Assert.Equal([space], first.Spaces);
+        Assert.Contains($"space {space}: numbered 300 case(s)", first.Lines[0]);
+        Assert.StartsWith("numbered 300 case(s) in 1 space(s)", first.Lines[^1]);
+        Assert.Equal(20, (await Numbers(space)).Count(n => n.Number is null));
+
+        var second = await NewRun().Run(default);
+        Assert.Equal(20, second.Numbered);
+        Assert.Equal(Enumerable.Range(1, 320).Select(n => (long?)n), (await Numbers(space)).Select(n => n.Number));
+    }
+
+    [Fact]
+    public async Task A_case_queued_behind_the_cursor_by_a_lagging_clock_is_still_numbered()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var early = app.Clock.GetUtcNow();
+        await Seed(space, 2);
+        await RunUntilDone(NewRun());
+
+        var late = await CreatedAt(space, early.AddSeconds(-1)); // its queue row sorts before the ones already numbered
+        await RunUntilDone(NewRun());
+        Assert.Equal(3, await NumberOf(space, late));
+        Assert.Equal(0, await Queued());
+    }
+
+    [Fact]
+    public async Task A_create_that_never_landed_in_the_middle_of_a_batch_is_given_up_and_the_others_numbered()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var a = await CreatedAt(space, app.Clock.GetUtcNow());
+        app.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        await AddGhost(space, app.Clock.GetUtcNow());
+        app.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var b = await CreatedAt(space, app.Clock.GetUtcNow());
+        var c = await CreatedAt(space, app.Clock.GetUtcNow().AddMilliseconds(1));
+        app.Clock.Advance(TimeSpan.FromMinutes(6)); // past the grace
+
+        await NewRun().Run(default);
+        var numbers = await Numbers(space);
+        Assert.Equal(new long?[] { 1, 2, 3 }, new[] { a, b, c }.Select(id => numbers.Single(n => n.Id == id).Number));
+        Assert.Equal(0, await Queued());
+    }
+
+    [Fact]
+    public async Task A_create_in_flight_for_exactly_the_grace_still_holds_its_space_back()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var grace = app.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NumberingOptions>>().Value.InFlightGrace;
+        var queuedAt = app.Clock.GetUtcNow();
+        await AddGhost(space, queuedAt);
+        app.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var real = await CreatedAt(space, app.Clock.GetUtcNow());
+
+        app.Clock.Advance(queuedAt + grace - app.Clock.GetUtcNow()); // exactly the grace since it queued
+        await NewRun().Run(default);
+        Assert.Null(await NumberOf(space, real));
+
+        app.Clock.Advance(TimeSpan.FromTicks(1));
+        await NewRun().Run(default);
+        Assert.Equal(1, await NumberOf(space, real));
+    }
 }
