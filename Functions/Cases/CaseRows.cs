@@ -39,8 +39,11 @@ public static class CaseRows
     public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 
     /// <summary>The rows of a space whose row keys start with <paramref name="prefix"/>, as an escaped query filter.</summary>
-    public static string RangeFilter(string space, string prefix) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {prefix} and RowKey lt {PrefixEnd(prefix)}");
+    public static string RangeFilter(string space, string prefix) => RangeFilter(space, prefix, PrefixEnd(prefix));
+
+    /// <summary>The rows of a space with <paramref name="from"/> ≤ row key &lt; <paramref name="to"/>, as an escaped query filter.</summary>
+    public static string RangeFilter(string space, string from, string to) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {from} and RowKey lt {to}");
 
     public static TableEntity ToEntity(string space, CaseRecord record, int actionCount)
     {

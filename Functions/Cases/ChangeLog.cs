@@ -8,6 +8,9 @@ namespace Cases.Functions.Cases;
 /// <summary>A change note as written: the transaction action that commits it, and its row key.</summary>
 public sealed record ChangeNote(string Key, TableTransactionAction Action);
 
+/// <summary>Notes read from the change log (key and case id), and the newest change time among them.</summary>
+public sealed record NotesSince(List<(string Key, string CaseId)> Notes, long Newest);
+
 /// <summary>
 /// Which cases of a space changed, and when: one <c>change_</c> row per write, in the <c>cases</c> table beside the case
 /// (row key = time then case id), committed in the same entity-group transaction as the write it announces. So a write
@@ -33,25 +36,25 @@ public sealed class ChangeLog(CasesTables tables, TimeProvider time)
     public void Removed(string space, string caseId, ChangeNote? note) => Local?.Invoke(space, caseId, null, note?.Key);
 
     /// <summary>The notes written at or after <paramref name="ticks"/> (key and case id), and the newest change time seen.</summary>
-    public async Task<(List<(string Key, string CaseId)> Notes, long Newest)> Since(string space, long ticks, CancellationToken ct)
+    public async Task<NotesSince> Since(string space, long ticks, CancellationToken ct)
     {
         var table = await tables.Cases(ct);
         var notes = new List<(string, string)>();
         var newest = ticks;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {From(ticks)} and RowKey lt {CaseRows.PrefixEnd(Prefix)}");
+        var filter = CaseRows.RangeFilter(space, From(ticks), CaseRows.PrefixEnd(Prefix));
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "CaseId"], cancellationToken: ct))
         {
             notes.Add((row.RowKey, row.GetString("CaseId")));
             newest = Math.Max(newest, TicksOf(row.RowKey));
         }
-        return (notes, newest);
+        return new(notes, newest);
     }
 
     /// <summary>Deletes the space's notes older than <paramref name="ticks"/>.</summary>
     public async Task Compact(string space, long ticks, CancellationToken ct)
     {
         var table = await tables.Cases(ct);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {Prefix} and RowKey lt {From(ticks)}");
+        var filter = CaseRows.RangeFilter(space, Prefix, From(ticks));
         await TableDeletes.DeleteMatching(table, space, filter, ct);
     }
 

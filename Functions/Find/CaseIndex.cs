@@ -90,8 +90,7 @@ public sealed partial class CaseIndex
             if (view.Loaded) return;
             var refreshStarted = time.GetTimestamp();
             var usable = (time.GetUtcNow() - Retention / 2).UtcTicks;
-            var fromSnapshot = false;
-            (List<(string Key, string CaseId)> Notes, long Newest)? notesRead = null;
+            NotesSince? notesRead = null; // set when loaded from the snapshot
             if (await snapshots.ReadHead(space, usable, ct) is { } head)
             {
                 // The notes since the snapshot are read while the snapshot is: a new instance waits for one, not both.
@@ -104,11 +103,10 @@ public sealed partial class CaseIndex
                     view.CursorTicks = head.CursorTicks;
                     foreach (var note in applied) view.Applied(note);
                     view.SnapshotAt = time.GetTimestamp();
-                    fromSnapshot = true;
                     notesRead = await noting;
                 }
             }
-            if (!fromSnapshot)
+            if (notesRead is null)
             {
                 view.CursorTicks = (time.GetUtcNow() - Overlap).UtcTicks;
                 // A note that can be read is a write that has landed, so the scan that starts after reading these
@@ -118,7 +116,7 @@ public sealed partial class CaseIndex
             }
             var readTook = time.GetElapsedTime(refreshStarted);
             var (notes, reads) = await CatchUp(space, view, ct, notesRead);
-            LogLoaded(logger, space, view.Current.Count, fromSnapshot ? "snapshot" : "scan", (long)readTook.TotalMilliseconds, notes, reads,
+            LogLoaded(logger, space, view.Current.Count, notesRead is null ? "scan" : "snapshot", (long)readTook.TotalMilliseconds, notes, reads,
                 (long)(time.GetElapsedTime(refreshStarted) - readTook).TotalMilliseconds);
             view.RefreshedAt = refreshStarted;
             view.Loaded = true;
@@ -281,8 +279,7 @@ public sealed partial class CaseIndex
         string[] bounds = [CaseRows.CasePrefix, .. "123456789abcdef".Select(c => CaseRows.CasePrefix + c), CaseRows.PrefixEnd(CaseRows.CasePrefix)];
         await Parallel.ForEachAsync(Enumerable.Range(0, bounds.Length - 1), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (i, token) =>
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {bounds[i]} and RowKey lt {bounds[i + 1]}");
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: token))
+            await foreach (var row in table.QueryAsync<TableEntity>(CaseRows.RangeFilter(space, bounds[i], bounds[i + 1]), cancellationToken: token))
                 if (!CaseRows.IsDeleted(row))
                     view.Apply(CaseRows.FromEntity(row));
         });
@@ -292,13 +289,13 @@ public sealed partial class CaseIndex
     /// Reads the cases of the notes not applied yet: a note is committed with its write, so once is enough. Returns how
     /// many notes were read and how many cases.
     /// </summary>
-    async Task<(int Notes, int Reads)> CatchUp(string space, SpaceView view, CancellationToken ct,
-        (List<(string Key, string CaseId)> Notes, long Newest)? alreadyRead = null)
+    async Task<(int Notes, int Reads)> CatchUp(string space, SpaceView view, CancellationToken ct, NotesSince? alreadyRead = null)
     {
         var (notes, newest) = alreadyRead ?? await changes.Since(space, view.CursorTicks, ct);
         var fresh = notes.Where(n => !view.HasApplied(n.Key)).ToList();
+        var toRead = fresh.Select(n => n.CaseId).Distinct().ToList();
         var current = view.Current;
-        await Parallel.ForEachAsync(fresh.Select(n => n.CaseId).Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (caseId, token) =>
+        await Parallel.ForEachAsync(toRead, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (caseId, token) =>
         {
             if (await store.Get(space, caseId, token) is { } stored) current.Apply(stored.Record, force: true);
             else current.Remove(caseId);
@@ -306,7 +303,7 @@ public sealed partial class CaseIndex
         foreach (var note in fresh) view.Applied(note.Key);
         view.CursorTicks = Math.Max(view.CursorTicks, newest - Overlap.Ticks);
         view.ForgetBefore(ChangeLog.From(view.CursorTicks));
-        return (notes.Count, fresh.Select(n => n.CaseId).Distinct().Count());
+        return (notes.Count, toRead.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the view snapshot of space {Space} failed")]
