@@ -26,17 +26,9 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
     /// <summary>Creates cases straight through the store (the same code the API runs), many at a time.</summary>
     async Task<List<string>> Seed(string space, int count)
     {
-        var store = app.App.Services.GetRequiredService<CaseStore>();
-        var user = new CaseUser(null, null, "seeder");
         var ids = new string[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-        {
-            var created = app.Clock.GetUtcNow().AddMilliseconds(i);
-            var (c, action) = CaseRules.Create(TestInput(i), Guid.NewGuid().ToString(), user, created, () => Guid.NewGuid().ToString());
-            await store.QueueForNumber(space, c.Id, c.CreatedAt, ct);
-            await store.Create(space, new CaseRecord(c, 1, 0, 0, null), action, ct);
-            ids[i] = c.Id;
-        });
+            ids[i] = await CreateAt(space, app.Clock.GetUtcNow().AddMilliseconds(i), i));
         app.Clock.Advance(TimeSpan.FromMilliseconds(count));
         return [.. ids];
     }
@@ -174,9 +166,7 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
     public async Task A_create_still_in_flight_holds_its_space_back_until_it_lands_or_is_given_up()
     {
         var space = CasesAppFixture.NewSpace();
-        var numbering = await app.App.Services.GetRequiredService<CasesTables>().Numbering();
-        var ghost = Guid.NewGuid().ToString();
-        await numbering.AddEntityAsync(new TableEntity(space, PendingNumbers.Key(app.Clock.GetUtcNow().AddSeconds(-1), ghost)) { ["CaseId"] = ghost });
+        await AddGhost(space, app.Clock.GetUtcNow().AddSeconds(-1));
         var real = await app.CreateCase(space);
 
         await NewRun().Run(default);
@@ -193,11 +183,14 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
         var response = await app.Http.PostAsync("/AssignCaseNumbers", JsonContent.Create(new { }));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
-    /// <summary>A case created straight through the store at <paramref name="createdAt"/>: an instance whose clock lags.</summary>
-    async Task<string> CreatedAt(string space, DateTimeOffset createdAt)
+    /// <summary>
+    /// A case created straight through the store (the same code the API runs) at <paramref name="createdAt"/>, which may
+    /// be behind the clock: an instance whose clock lags.
+    /// </summary>
+    async Task<string> CreateAt(string space, DateTimeOffset createdAt, int i = 0)
     {
         var store = app.App.Services.GetRequiredService<CaseStore>();
-        var (c, action) = CaseRules.Create(TestInput(0), Guid.NewGuid().ToString(), new CaseUser(null, null, "seeder"), createdAt, () => Guid.NewGuid().ToString());
+        var (c, action) = CaseRules.Create(TestInput(i), Guid.NewGuid().ToString(), new CaseUser(null, null, "seeder"), createdAt, () => Guid.NewGuid().ToString());
         await store.QueueForNumber(space, c.Id, c.CreatedAt, default);
         await store.Create(space, new CaseRecord(c, 1, 0, 0, null), action, default);
         return c.Id;
@@ -239,7 +232,7 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
         await Seed(space, 2);
         await RunUntilDone(NewRun());
 
-        var late = await CreatedAt(space, early.AddSeconds(-1)); // its queue row sorts before the ones already numbered
+        var late = await CreateAt(space, early.AddSeconds(-1)); // its queue row sorts before the ones already numbered
         await RunUntilDone(NewRun());
         Assert.Equal(3, await NumberOf(space, late));
         Assert.Equal(0, await Queued());
@@ -249,12 +242,12 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
     public async Task A_create_that_never_landed_in_the_middle_of_a_batch_is_given_up_and_the_others_numbered()
     {
         var space = CasesAppFixture.NewSpace();
-        var a = await CreatedAt(space, app.Clock.GetUtcNow());
+        var a = await CreateAt(space, app.Clock.GetUtcNow());
         app.Clock.Advance(TimeSpan.FromMilliseconds(1));
         await AddGhost(space, app.Clock.GetUtcNow());
         app.Clock.Advance(TimeSpan.FromMilliseconds(1));
-        var b = await CreatedAt(space, app.Clock.GetUtcNow());
-        var c = await CreatedAt(space, app.Clock.GetUtcNow().AddMilliseconds(1));
+        var b = await CreateAt(space, app.Clock.GetUtcNow());
+        var c = await CreateAt(space, app.Clock.GetUtcNow().AddMilliseconds(1));
         app.Clock.Advance(TimeSpan.FromMinutes(6)); // past the grace
 
         await NewRun().Run(default);
@@ -271,7 +264,7 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
         var queuedAt = app.Clock.GetUtcNow();
         await AddGhost(space, queuedAt);
         app.Clock.Advance(TimeSpan.FromMilliseconds(1));
-        var real = await CreatedAt(space, app.Clock.GetUtcNow());
+        var real = await CreateAt(space, app.Clock.GetUtcNow());
 
         app.Clock.Advance(queuedAt + grace - app.Clock.GetUtcNow()); // exactly the grace since it queued
         await NewRun().Run(default);
