@@ -40,7 +40,7 @@ public static class NumberingBench
 
         // Check the outcome, not just the time: every case numbered, numbers exactly 1..N.
         var numbers = new List<long>();
-        await foreach (var r in bench.Service<Cases.Functions.Cases.CaseStore>().List(space, [], [], CancellationToken.None))
+        await foreach (var r in bench.Service<Cases.Functions.Cases.CaseStore>().List(space, [], CancellationToken.None))
             if (r.IncrementalId is { } n) numbers.Add(n);
         numbers.Sort();
         var exact = numbers.Count == cases && numbers.Select((n, i) => n == i + 1).All(x => x);

@@ -1,3 +1,5 @@
+using Cases.Domain.Errors;
+
 namespace Cases.Domain.Cases;
 
 /// <summary>Kibana's validation limits (shared/reference/kibana-limits.md).</summary>
@@ -17,4 +19,11 @@ public static class CaseLimits
     public const int PageWindowMax = 10_000;
     public const int FilterValuesMax = 100;
     public const int UserActionsPerCaseMax = 10_000;
+
+    /// <summary>Refuses a write that would take a case past <see cref="UserActionsPerCaseMax"/> user actions (Kibana's message).</summary>
+    public static void CheckActions(string caseId, int existing, int adding)
+    {
+        if (existing + adding > UserActionsPerCaseMax)
+            throw CasesException.BadRequest($"The case with case id {caseId} has reached the limit of {UserActionsPerCaseMax} user actions.");
+    }
 }

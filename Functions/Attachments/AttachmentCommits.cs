@@ -22,8 +22,7 @@ public static class AttachmentCommits
             var current = await CasesApi.Load(cases, space, caseId, ct);
             var change = await plan(current);
             if (change is null) return current.Record;
-            if (current.ActionCount + change.Actions.Count > CaseLimits.UserActionsPerCaseMax)
-                throw CasesException.BadRequest($"The case with case id {caseId} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
+            CaseLimits.CheckActions(caseId, current.ActionCount, change.Actions.Count);
             if (await store.TryCommit(space, current, change, ct)) return change.Next;
             if (attempt == Attempts)
                 throw new CasesException(503, "The case is being changed by many requests at once; try again shortly.");

@@ -98,6 +98,7 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
         var note = changes.Note(space, caseId);
         for (var attempt = 1; ; attempt++)
         {
+            await hooks.At(Testing.HookPoints.DeleteMark, space, ct);
             try
             {
                 await table.SubmitTransactionAsync(
@@ -229,18 +230,14 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
         return lookup.HasValue ? await Get(space, lookup.Value!.GetString("CaseId"), ct) : null;
     }
 
-    /// <summary>All live cases of a space, with optional server-side filters on the indexed columns.</summary>
-    public async IAsyncEnumerable<CaseRecord> List(string space, IReadOnlyList<string> severities, IReadOnlyList<string> owners, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The live cases of a space, in id order; only those of <paramref name="owners"/> if any are given (filtered by the storage).</summary>
+    public async IAsyncEnumerable<CaseRecord> List(string space, IReadOnlyList<string> owners, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var table = await tables.Cases(ct);
         var filter = CaseRows.RangeFilter(space, CaseRows.CasePrefix);
-        filter += AnyOf("Severity", severities) + AnyOf("Owner", owners);
+        if (owners.Count > 0) filter += " and (" + string.Join(" or ", owners.Select(o => CaseColumns.Owner + " eq " + TableClient.CreateQueryFilter($"{o}"))) + ")";
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             if (!CaseRows.IsDeleted(row))
                 yield return CaseRows.FromEntity(row);
     }
-
-    static string AnyOf(string column, IReadOnlyList<string> values) => values.Count == 0
-        ? ""
-        : " and (" + string.Join(" or ", values.Select(v => column + " eq " + TableClient.CreateQueryFilter($"{v}"))) + ")";
 }

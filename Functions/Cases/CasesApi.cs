@@ -92,8 +92,7 @@ public static class CasesApi
             customFields.GetValueOrDefault(stored[i]!.Record.Case.Owner))).ToArray();
         if (changes.All(c => c is null)) throw CasesException.NotAcceptable("All update fields are identical to current version.");
         for (var i = 0; i < patches.Count; i++)
-            if (changes[i] is { } change && stored[i]!.ActionCount + change.Actions.Count > CaseLimits.UserActionsPerCaseMax)
-                throw CasesException.BadRequest($"The case with case id {patches[i].Id} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
+            if (changes[i] is { } change) CaseLimits.CheckActions(patches[i].Id, stored[i]!.ActionCount, change.Actions.Count);
 
         var results = new List<CaseResponse>(patches.Count);
         var queueAnswers = true;

@@ -41,8 +41,7 @@ public sealed class CasePusher(CaseStore cases, ConnectorStore connectors, PushR
             throw CasesException.BadRequest($"The connector {connectorId} cannot be used by cases (its connectorType is alerts).");
         if (connector.IsMissingSecrets)
             throw CasesException.BadRequest($"The connector {connectorId} is missing its secrets; update it with PUT /api/actions/connector/{connectorId}.");
-        if (stored.ActionCount + 2 > CaseLimits.UserActionsPerCaseMax)
-            throw CasesException.BadRequest($"The case with case id {caseId} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
+        CaseLimits.CheckActions(caseId, stored.ActionCount, 2);
 
         var call = new ExternalCall(clients.CreateClient(OutboundServices.ConnectorsClient), connector, connectors.Secrets(connector), logger);
         var system = systems.For(connector.Kind);

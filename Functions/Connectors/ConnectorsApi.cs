@@ -103,7 +103,7 @@ public static class ConnectorsApi
     static async Task<Dictionary<string, int>> References(ConnectorServices s, string space, CancellationToken ct)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var record in s.Cases.List(space, [], [], ct))
+        await foreach (var record in s.Cases.List(space, [], ct))
             counts[record.Case.Connector.Id] = counts.GetValueOrDefault(record.Case.Connector.Id) + 1;
         foreach (var settings in await s.Settings.List(space, ct))
             counts[settings.Configuration.Connector.Id] = counts.GetValueOrDefault(settings.Configuration.Connector.Id) + 1;

@@ -45,7 +45,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         {
             var counters = await ReadCase(table, space, file.CaseId, ct) ?? throw NotFound(file.CaseId);
             if (counters.TotalFiles >= Limits.MaxFilesPerCase) throw Domain.Files.FileRules.TooMany(Limits);
-            CheckActions(file.CaseId, counters, 1);
+            CaseLimits.CheckActions(file.CaseId, counters.Actions, 1);
             var batch = new List<TableTransactionAction>
             {
                 Counters(space, file.CaseId, counters, counters.TotalFiles + 1, 1),
@@ -67,29 +67,14 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
     {
         var table = await tables.Cases(ct);
         var noted = await pending.Add(space, caseId, files.Select(f => f.Id).ToList(), PendingBlobs.Deletion, ct);
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            // A transaction the storage client retried may have committed on its first try (its retry then fails).
-            if (attempt > 1 && await NoneLeft(table, space, caseId, files, ct)) break;
-            var counters = await ReadCase(table, space, caseId, ct) ?? throw NotFound(caseId);
-            CheckActions(caseId, counters, actions.Count);
-            var batch = new List<TableTransactionAction> { Counters(space, caseId, counters, Math.Max(0, counters.TotalFiles - files.Count), actions.Count) };
-            foreach (var f in files)
-            {
-                batch.Add(new(TableTransactionActionType.Delete, new TableEntity(space, FileRows.ItemKey(caseId, f.Id)), ETag.All));
-                batch.Add(new(TableTransactionActionType.Delete, new TableEntity(space, FileRows.SpaceKey(f.Id)), ETag.All));
-                batch.AddRange(FileRows.HashKeys(f).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, k), ETag.All)));
-            }
-            batch.AddRange(actions.Select((a, i) => new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
-            try
-            {
-                if (await TrySubmit(table, batch, attempt, ct)) break;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                if (await NoneLeft(table, space, caseId, files, ct)) break;
-                throw;
-            }
+            await RemoveRows(table, space, caseId, files, actions, ct);
+        }
+        catch (CasesException)
+        {
+            await pending.Remove(noted, CancellationToken.None); // refused (a limit, the case gone, endless conflicts): nothing committed
+            throw;
         }
         await hooks.At(Testing.HookPoints.FileDetached, space, ct);
         // Committed: the files are gone, whatever follows. Blobs this does not delete (a crash, storage down) are invisible
@@ -102,6 +87,36 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         catch (Exception ex)
         {
             LogLeftForSweep(logger, ex, caseId);
+        }
+    }
+
+    /// <summary>The table side of <see cref="Detach"/>: one transaction, sent again while the case row moves under it.</summary>
+    async Task RemoveRows(TableClient table, string space, string caseId, IReadOnlyList<CaseFile> files, IReadOnlyList<UserAction> actions, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // A transaction the storage client retried may have committed on its first try (its retry then fails).
+            if (attempt > 1 && await NoneLeft(table, space, caseId, files, ct)) return;
+            var counters = await ReadCase(table, space, caseId, ct) ?? throw NotFound(caseId);
+            CaseLimits.CheckActions(caseId, counters.Actions, actions.Count);
+            var batch = new List<TableTransactionAction> { Counters(space, caseId, counters, Math.Max(0, counters.TotalFiles - files.Count), actions.Count) };
+            foreach (var f in files)
+            {
+                batch.Add(new(TableTransactionActionType.Delete, new TableEntity(space, FileRows.ItemKey(caseId, f.Id)), ETag.All));
+                batch.Add(new(TableTransactionActionType.Delete, new TableEntity(space, FileRows.SpaceKey(f.Id)), ETag.All));
+                batch.AddRange(FileRows.HashKeys(f).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(space, k), ETag.All)));
+            }
+            batch.AddRange(actions.Select((a, i) => new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, a, CaseRows.UserActionKey(a, i)))));
+            await hooks.At(Testing.HookPoints.FileDetach, space, ct);
+            try
+            {
+                if (await TrySubmit(table, batch, attempt, ct)) return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                if (await NoneLeft(table, space, caseId, files, ct)) return;
+                throw;
+            }
         }
     }
 
@@ -141,12 +156,6 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         {
             throw CasesException.Conflict("The case kept changing while the files were being recorded; try again.");
         }
-    }
-
-    static void CheckActions(string caseId, CaseCounters counters, int adding)
-    {
-        if (counters.Actions + adding > CaseLimits.UserActionsPerCaseMax)
-            throw CasesException.BadRequest($"The case with case id {caseId} has reached the limit of {CaseLimits.UserActionsPerCaseMax} user actions.");
     }
 
     /// <summary>The case holding a file of the space (from its space-level row), if the file exists.</summary>

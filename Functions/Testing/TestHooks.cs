@@ -48,10 +48,14 @@ public static class HookPoints
     public const string SettingsCommit = "settings.commit";
     /// <summary>FileStore.Attach: the case counters were read, the file rows not yet committed.</summary>
     public const string FileCommit = "file.commit";
+    /// <summary>FileStore.Detach: the case counters were read, the file rows not yet removed.</summary>
+    public const string FileDetach = "file.detach";
     /// <summary>FileStore.Detach: the file rows were removed, the blobs not yet deleted.</summary>
     public const string FileDetached = "file.detached";
     /// <summary>CaseNumberer: a space's counter was read and a batch planned, not yet committed.</summary>
     public const string NumberingCommit = "numbering.commit";
+    /// <summary>CaseStore.MarkDeleted: the case was read, the mark not yet sent (sent again if the case changed meanwhile).</summary>
+    public const string DeleteMark = "delete.mark";
     /// <summary>CaseStore.Delete: the case is marked deleted with its delete record; nothing purged yet.</summary>
     public const string DeleteMarked = "delete.marked";
     /// <summary>CaseStore.Purge, after each step: alert index rows, files (blobs and index rows), number lookup, item rows.</summary>

@@ -108,7 +108,7 @@ public sealed partial class ExportStream(CaseStore cases, CaseItemRows items, Co
         var waiting = new SortedDictionary<string, CaseItems>(StringComparer.Ordinal);
         string? lastKey = null;
         var more = true;
-        await foreach (var record in cases.List(space, [], owners, ct))
+        await foreach (var record in cases.List(space, owners, ct))
         {
             var id = record.Case.Id;
             var key = CaseRows.ItemsPrefix(id);
