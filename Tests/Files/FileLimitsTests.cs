@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Storage.Blobs;
 using Cases.Functions.Files;
+using Cases.Tests.Attachments;
 using Cases.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,5 +47,44 @@ public class FileLimitsTests(SmallFileLimitsFixture app) : IClassFixture<SmallFi
             await refused.Error(HttpStatusCode.BadRequest, "maximum of 3 files");
         Assert.Equal(3, await app.TotalFiles(space, caseId));
         Assert.Equal(3, (await app.Blobs(space, caseId)).Count);
+    }
+
+    [Fact]
+    public async Task Two_uploads_for_the_last_place_one_gets_it_the_other_is_refused()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        for (var i = 0; i < 2; i++) await app.UploadRaw(space, caseId, $"f{i}.txt", "text/plain", "x"u8.ToArray()).Uploaded();
+
+        // Both pass the check before the body and read the counter (2 of 3); the loser's commit finds it moved to 3.
+        HttpResponseMessage[] uploads;
+        using (var gate = HookGate.Hold(app.Hooks, Functions.Testing.HookPoints.FileCommit, space, 2))
+        {
+            var sent = new[] { "last-a.txt", "last-b.txt" }.Select(n => app.UploadRaw(space, caseId, n, "text/plain", "x"u8.ToArray())).ToArray();
+            await gate.AllArrived();
+            gate.Release();
+            uploads = await Task.WhenAll(sent);
+        }
+
+        Assert.Single(uploads, u => u.IsSuccessStatusCode);
+        await uploads.Single(u => !u.IsSuccessStatusCode).Error(HttpStatusCode.BadRequest, "maximum of 3 files");
+        Assert.Equal(3, await app.TotalFiles(space, caseId));
+        Assert.Equal(3, (await app.Get(space, $"/cases/{caseId}/files"))["total"]!.GetValue<int>());
+        Assert.Equal(3, (await app.Blobs(space, caseId)).Count);
+        Assert.Equal(0, await app.PendingBlobNotes(space));
+    }
+
+    [Fact]
+    public async Task Deleting_files_frees_their_places_and_only_theirs()
+    {
+        var space = CasesAppFixture.NewSpace();
+        var caseId = (await app.CreateCase(space))["id"]!.GetValue<string>();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++) ids.Add((await app.UploadRaw(space, caseId, $"f{i}.txt", "text/plain", "x"u8.ToArray()).Uploaded())["id"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Http.DeleteAsync(CasesAppFixture.Api(space, $"/cases/{caseId}/files?ids={ids[0]}&ids={ids[1]}"))).StatusCode);
+        Assert.Equal(1, await app.TotalFiles(space, caseId));
+        for (var i = 0; i < 2; i++) await app.UploadRaw(space, caseId, $"g{i}.txt", "text/plain", "x"u8.ToArray()).Uploaded();
+        await (await app.UploadRaw(space, caseId, "h.txt", "text/plain", "x"u8.ToArray())).Error(HttpStatusCode.BadRequest, "maximum of 3 files");
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Cases.Functions.Cases;
 using Cases.Functions.Numbering;
 using Cases.Functions.Testing;
 using Cases.Tests.Attachments;
@@ -185,6 +186,78 @@ public sealed class RaceTests(CasesAppFixture app) : IClassFixture<CasesAppFixtu
         Assert.Equal(2, (await app.Blobs(space, caseId)).Count);
         var row = (await (await app.CasesTable()).GetEntityAsync<Azure.Data.Tables.TableEntity>(space, Functions.Cases.CaseRows.CaseKey(caseId))).Value;
         Assert.Equal(2, row.GetInt32("TotalFiles"));
+    }
+
+    [Fact]
+    public async Task Files_deleted_at_once_from_one_case_are_all_removed_and_counted()
+    {
+        var caseId = (await app.CreateCase(space)).Id();
+        var ids = new List<string>();
+        foreach (var name in new[] { "a.txt", "b.txt", "c.txt" })
+            ids.Add((await app.UploadRaw(space, caseId, name, "text/plain", "x"u8.ToArray()).Uploaded())["id"]!.GetValue<string>());
+        Task<HttpResponseMessage> Delete(string fileId) => app.Http.DeleteAsync(Api($"/cases/{caseId}/files?ids={fileId}"));
+
+        // Both read the case's counters; the loser's transaction fails on the moved case row and must be sent again.
+        var responses = await Race(HookPoints.FileDetach, () => Delete(ids[0]), () => Delete(ids[1]));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.NoContent, r.StatusCode));
+        var files = (await app.Get(space, $"/cases/{caseId}/files"))["files"]!.AsArray();
+        Assert.Equal([ids[2]], files.Select(f => f!["id"]!.GetValue<string>()));
+        Assert.Single(await app.Blobs(space, caseId));
+        Assert.Equal(1, await app.TotalFiles(space, caseId));
+        Assert.Equal(0, await app.PendingBlobNotes(space)); // each deletion settled its notes
+        Assert.Equal(5, await ActionCount(caseId, "comment")); // three uploads, two deletions
+    }
+
+    [Fact]
+    public async Task A_file_deleted_twice_at_once_is_removed_once()
+    {
+        var caseId = (await app.CreateCase(space)).Id();
+        var fileId = (await app.UploadRaw(space, caseId, "a.txt", "text/plain", "x"u8.ToArray()).Uploaded())["id"]!.GetValue<string>();
+        await app.UploadRaw(space, caseId, "b.txt", "text/plain", "x"u8.ToArray()).Uploaded();
+        Task<HttpResponseMessage> Delete() => app.Http.DeleteAsync(Api($"/cases/{caseId}/files?ids={fileId}"));
+
+        var responses = await Race(HookPoints.FileDetach, Delete, Delete);
+
+        // The loser finds the file gone when it tries again: the outcome it asked for, recorded once.
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.NoContent, r.StatusCode));
+        Assert.Equal(1, (await app.Get(space, $"/cases/{caseId}/files"))["total"]!.GetValue<int>());
+        Assert.Equal(1, await app.TotalFiles(space, caseId));
+        Assert.Single(await app.Blobs(space, caseId));
+        Assert.Equal(3, await ActionCount(caseId, "comment")); // two uploads, one deletion
+    }
+
+    [Fact]
+    public async Task A_case_edited_while_its_deletion_is_on_its_way_is_deleted_all_the_same()
+    {
+        var c = await app.CreateCase(space);
+        var id = c.Id();
+        Task<HttpResponseMessage> deletion;
+        using (var gate = HookGate.Hold(app.Hooks, HookPoints.DeleteMark, space, 1))
+        {
+            deletion = app.Http.DeleteAsync(Api($"/cases?ids={id}"));
+            await gate.AllArrived(); // the deletion read the case; its mark is conditional on that version
+            await app.Patch(space, id, new { title = "edited meanwhile" });
+        }
+        Assert.Equal(HttpStatusCode.NoContent, (await deletion).StatusCode);
+        await (await app.Http.GetAsync(Api($"/cases/{id}"))).Error(HttpStatusCode.NotFound, id);
+        Assert.Equal(0, (await app.Get(space, "/cases/_find"))["total"]!.GetValue<int>());
+        // One delete record, the deletion's only; nothing of the case or the edit left.
+        Assert.Equal([CaseRows.DeletedKey(id)], (await app.CaseTableRows(space)).Select(r => r.RowKey));
+    }
+
+    [Fact]
+    public async Task A_case_deleted_twice_at_once_is_deleted_once()
+    {
+        var id = (await app.CreateCase(space)).Id();
+        Task<HttpResponseMessage> Delete() => app.Http.DeleteAsync(Api($"/cases?ids={id}"));
+
+        // The loser's mark fails on the winner's; it finds the case marked already and goes on to purge.
+        var responses = await Race(HookPoints.DeleteMark, Delete, Delete);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.NoContent, r.StatusCode));
+        await (await app.Http.GetAsync(Api($"/cases/{id}"))).Error(HttpStatusCode.NotFound, id);
+        Assert.Equal([CaseRows.DeletedKey(id)], (await app.CaseTableRows(space)).Select(r => r.RowKey));
     }
 
     [Fact]

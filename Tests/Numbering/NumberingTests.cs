@@ -48,7 +48,7 @@ public sealed class NumberingTests(NumberingTests.Fixture app) : IClassFixture<N
     {
         var store = app.App.Services.GetRequiredService<CaseStore>();
         var cases = new List<CaseRecord>();
-        await foreach (var r in store.List(space, [], [], default)) cases.Add(r);
+        await foreach (var r in store.List(space, [], default)) cases.Add(r);
         return cases.OrderBy(r => r.Case.CreatedAt).ThenBy(r => r.Case.Id, StringComparer.Ordinal).Select(r => (r.Case.Id, r.IncrementalId)).ToList();
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Cases.Functions.Numbering;
 using Cases.Tests.Attachments;
+using Cases.Tests.Files;
 using Cases.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -112,6 +113,21 @@ public sealed class ExportImportTests(CasesAppFixture app) : IClassFixture<Cases
         Assert.False(conflicting["success"]!.GetValue<bool>());
         Assert.Contains(("cases", ids[0], "conflict"), TransferClient.Errors(conflicting));
         Assert.Equal(0, conflicting["successCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Overwriting_a_case_keeps_the_files_it_was_given_after_the_export()
+    {
+        var id = (await app.CreateCase(space)).Id();
+        var lines = await app.ExportLines(space, new { objects = new[] { new { type = "cases", id } } });
+        var fileId = (await app.UploadRaw(space, id, "later.txt", "text/plain", "later"u8.ToArray()).Uploaded())["id"]!.GetValue<string>();
+
+        Assert.True((await app.ImportOk(space, TransferClient.Ndjson(lines), "?overwrite=true"))["success"]!.GetValue<bool>());
+
+        // The file brought no line of the export, but it is still the case's: reading the case must still show it.
+        var comments = (await app.Get(space, $"/cases/{id}"))["comments"]!.AsArray();
+        Assert.Equal(fileId, Assert.Single(comments)!["externalReferenceId"]!.GetValue<string>());
+        Assert.Equal(1, (await app.Get(space, $"/cases/{id}/files"))["total"]!.GetValue<int>());
     }
 
     [Fact]
