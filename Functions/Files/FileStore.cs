@@ -73,7 +73,15 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         }
         catch (CasesException)
         {
-            await pending.Remove(noted, CancellationToken.None); // refused (a limit, the case gone, endless conflicts): nothing committed
+            // Refused (a limit, the case gone, endless conflicts): nothing was committed, the notes can go.
+            try
+            {
+                await pending.Remove(noted, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogLeftForSweep(logger, ex, caseId); // the files still hold their blobs: the sweep drops the notes after a day
+            }
             throw;
         }
         await hooks.At(Testing.HookPoints.FileDetached, space, ct);
