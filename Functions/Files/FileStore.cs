@@ -73,15 +73,7 @@ public sealed partial class FileStore(CasesTables tables, FileBlobs blobs, Pendi
         }
         catch (CasesException)
         {
-            // Refused (a limit, the case gone, endless conflicts): nothing was committed, the notes can go.
-            try
-            {
-                await pending.Remove(noted, CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                LogLeftForSweep(logger, ex, caseId); // the files still hold their blobs: the sweep drops the notes after a day
-            }
+            await pending.Settle(noted); // refused (a limit, the case gone, endless conflicts): nothing was committed
             throw;
         }
         await hooks.At(Testing.HookPoints.FileDetached, space, ct);

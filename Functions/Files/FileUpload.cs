@@ -43,7 +43,7 @@ public sealed partial class FileUpload(FileStore store, FileBlobs blobs, Pending
             flight.Noted = [await pending.Renew(flight.Noted[0], ct) ?? throw new CasesException(408, "The upload took too long and was given up; try again.")];
             await Commit(space, file, action, limits.OrphanAge / 2, onUnknown: () => flight.Blob = null, ct);
             flight.Blob = null; // committed: the blob is the file's now
-            await Settle(flight.Noted);
+            await pending.Settle(flight.Noted);
             return file;
         }
         finally
@@ -119,24 +119,11 @@ public sealed partial class FileUpload(FileStore store, FileBlobs blobs, Pending
         try
         {
             await blobs.Delete(flight.Blob!, CancellationToken.None);
-            await Settle(flight.Noted);
+            await pending.Settle(flight.Noted);
         }
         catch (Exception ex)
         {
             LogLeftForSweep(logger, ex, caseId); // noted: the timer's run deletes it
-        }
-    }
-
-    /// <summary>Best effort: a note left behind only costs the timer's sweep a look.</summary>
-    async Task Settle(List<PendingBlobs.Entry> noted)
-    {
-        try
-        {
-            await pending.Remove(noted, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            LogLeftForSweep(logger, ex, noted.FirstOrDefault()?.CaseId ?? "");
         }
     }
 

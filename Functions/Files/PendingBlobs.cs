@@ -18,7 +18,8 @@ namespace Cases.Functions.Files;
 /// Ages are measured on the app's <see cref="TimeProvider"/>: the note's own time, and the time the upload stamped on its
 /// blob when it wrote it (<see cref="WrittenAt"/> metadata; a blob without it falls back to its server creation time).
 /// </remarks>
-public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options, Testing.TestHooks hooks, TimeProvider time)
+public sealed partial class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options, Testing.TestHooks hooks, TimeProvider time,
+    ILogger<PendingBlobs> logger)
 {
     /// <summary>Blob metadata: when the app wrote the blob (round-trip format), on its own clock.</summary>
     public const string WrittenAt = "writtenat";
@@ -68,6 +69,19 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
     {
         var table = await tables.PendingBlobs(ct);
         foreach (var entry in entries) await Forget(table, entry, ct);
+    }
+
+    /// <summary>Best-effort <see cref="Remove"/>: a note left behind only costs the timer's sweep a look.</summary>
+    public async Task Settle(IReadOnlyList<Entry> entries)
+    {
+        try
+        {
+            await Remove(entries, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogNotesLeft(logger, ex, entries.Count > 0 ? entries[0].CaseId : "");
+        }
     }
 
     /// <summary>
@@ -153,6 +167,9 @@ public sealed class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<F
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notes of blob work on case {CaseId} are left to the timer's sweep")]
+    static partial void LogNotesLeft(ILogger logger, Exception ex, string caseId);
 
     static TableEntity Row(string space, string caseId, string fileId, string kind, DateTimeOffset notedAt) =>
         new(space, fileId) { ["CaseId"] = caseId, ["Kind"] = kind, ["NotedAt"] = notedAt };
