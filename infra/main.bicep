@@ -101,7 +101,9 @@ var allTags = union(tags, { application: 'cases', environment: environmentName }
 
 // What the app uses in the account (see README "Deploy to Azure").
 var deploymentContainerName = 'app-package'
-var caseFilesContainerName = 'case-files'
+// The app names its containers like its tables: the prefix (lower-cased, as container names must be) first.
+var caseFilesContainerName = '${toLower(tablePrefix)}case-files'
+var viewSnapshotsContainerName = '${toLower(tablePrefix)}view-snapshots'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
 var helperTableNames = ['numbering', 'views', 'alertsync', 'pendingblobs', 'connectors', 'profiles', 'webhooks', 'notifysent']
@@ -251,6 +253,15 @@ resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
 resource caseFilesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: caseFilesContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Each space's view snapshot, what a new instance loads instead of scanning the space (docs/find.md).
+resource viewSnapshotsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: viewSnapshotsContainerName
   properties: {
     publicAccess: 'None'
   }
@@ -452,6 +463,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     // The platform pulls the package and the host takes its locks with the identity: roles first.
     deploymentBlobOwner
     caseFilesBlobOwner
+    viewSnapshotsBlobOwner
     hostBlobOwners
     blobDelegator
     queueContributor
@@ -588,6 +600,16 @@ resource caseFilesBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }
 
+resource viewSnapshotsBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(viewSnapshotsContainer.id, identity.id, roles.storageBlobDataOwner)
+  scope: viewSnapshotsContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource hostBlobOwners 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (name, i) in hostContainerNames: {
     name: guid(storage.id, name, identity.id, roles.storageBlobDataOwner)
@@ -704,6 +726,9 @@ output casesTableName string = casesTable.name
 
 @description('Blob container for case files.')
 output caseFilesContainerName string = caseFilesContainer.name
+
+@description('Blob container for the spaces\' view snapshots.')
+output viewSnapshotsContainerName string = viewSnapshotsContainer.name
 
 @description('Key Vault holding the connector secrets\' key (secret cases-secrets-key).')
 output keyVaultName string = vault.name

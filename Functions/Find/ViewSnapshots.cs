@@ -1,30 +1,52 @@
-using System.IO.Compression;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Cases.Domain.Find;
 using Cases.Functions.Cases;
 using Cases.Functions.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Cases.Functions.Find;
 
 /// <summary>
-/// Compressed snapshots of a space's view, so that a new instance loads a few large rows instead of scanning every
-/// case of the space. Partition = space; a <c>head</c> row names the current generation and the change-log position
-/// the snapshot is complete up to; the generation's rows hold, compressed (Brotli) in 64 KB binary properties, the keys of the
-/// change notes after that position the view already shows (so a new instance does not read their cases again), then
-/// the compact view (<see cref="CaseView.WriteTo"/>, no case JSON). A snapshot
-/// is only used while the change log still reaches back to it; otherwise, or if it is torn, the view is scanned.
+/// Snapshots of a space's view, so that a new instance downloads one blob instead of scanning every case of the space.
+/// A <c>head</c> row in the <c>views</c> table (partition = space) names the current generation and the change-log
+/// position the snapshot is complete up to; the generation is a blob, <c>{space}/{generation}</c> in the
+/// <c>{prefix}view-snapshots</c> container, written once and never changed: the keys of the change notes after that
+/// position the view already shows (so a new instance does not read their cases again), then the compact view
+/// (<see cref="CaseView.WriteTo"/>, no case JSON). A snapshot is only used while the change log still reaches back to
+/// it; otherwise, or if its blob is gone or cut short, the view is scanned.
 /// </summary>
-public sealed class ViewSnapshots(CasesTables tables)
+/// <remarks>
+/// Not compressed: a blob comes out of storage far faster than Brotli gives it back (at 100,000 cases, 15 MB; Brotli
+/// made it 9 MB and took 200 ms to undo, while the download is tens of milliseconds on Azurite and about 0.2 s at a
+/// single stream's ~80 MB/s in Azure). Read as it arrives, so parsing overlaps the download.
+/// </remarks>
+public sealed class ViewSnapshots
 {
-    const int PropertyBytes = 64_000;
-    const int PropertiesPerRow = 14; // stays under the 1 MiB entity limit
-
     /// <summary>Bumped when the stored form changes; a head of another format is ignored (the view is scanned once).</summary>
-    const int Format = 4;
+    const int Format = 5;
 
-    /// <summary>Where a space's snapshot stands: its generation, how many rows it has, the change-log position it is complete up to.</summary>
-    public sealed record Head(string Generation, int Rows, long CursorTicks);
+    /// <summary>A generation no head names is removed once this old: younger, its writer may be about to name it.</summary>
+    static readonly TimeSpan LeftoverAge = TimeSpan.FromHours(1);
+
+    readonly CasesTables tables;
+    readonly BlobContainerClient container;
+    readonly CreateOnce creation;
+    readonly TimeProvider time;
+
+    public ViewSnapshots(CasesTables tables, BlobServiceClient blobs, IOptions<StorageOptions> options, TimeProvider time)
+    {
+        (this.tables, this.time) = (tables, time);
+        container = blobs.GetBlobContainerClient(options.Value.TablePrefix.ToLowerInvariant() + "view-snapshots");
+        creation = CreateOnce.Container(container);
+    }
+
+    public string ContainerName => container.Name;
+
+    /// <summary>Where a space's snapshot stands: its generation and the change-log position it is complete up to.</summary>
+    public sealed record Head(string Generation, long CursorTicks);
 
     /// <summary>The space's snapshot head, if there is one of this format that the change log still reaches back to.</summary>
     public async Task<Head?> ReadHead(string space, long oldestUsableTicks, CancellationToken ct)
@@ -33,41 +55,31 @@ public sealed class ViewSnapshots(CasesTables tables)
         var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
         if (!head.HasValue || head.Value!.GetInt64("CursorTicks") is not { } cursor || cursor < oldestUsableTicks) return null;
         if (head.Value.GetInt32("Format") != Format || head.Value.GetString("Generation") is not { } generation) return null;
-        return new Head(generation, head.Value.GetInt32("Rows") ?? 0, cursor);
+        return new Head(generation, cursor);
     }
 
-    /// <summary>The snapshot's view and the notes it already shows; null when torn (a concurrent writer removed it).</summary>
+    /// <summary>The snapshot's view and the notes it already shows; null when its blob is gone (a newer one replaced it) or cut short.</summary>
     public async Task<(CaseView View, List<string> AppliedNotes)?> Read(string space, Head head, CancellationToken ct)
     {
-        var table = await tables.Views(ct);
-        // The rows are point reads, a few at a time: the next row arrives while the last one is decoded.
-        var parts = new List<byte[]>[head.Rows];
-        var torn = false;
-        await Parallel.ForEachAsync(Enumerable.Range(0, head.Rows), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (i, token) =>
+        await creation.Ensure(ct);
+        try
         {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(space, RowKey(head.Generation, i), cancellationToken: token);
-            if (!row.HasValue) torn = true;
-            else
-            {
-                parts[i] = [];
-                for (var p = 0; row.Value!.GetBinary($"P{p}") is { } bytes; p++) parts[i].Add(bytes);
-            }
-        });
-        if (torn) return null;
-        using var compressed = new MemoryStream();
-        foreach (var part in parts.SelectMany(p => p)) compressed.Write(part);
-        compressed.Position = 0;
-        // Decompressed whole, then parsed: twice as fast as parsing through the decompressor (15 MB at 100,000 cases).
-        using var plain = new MemoryStream();
-        await using (var brotli = new BrotliStream(compressed, CompressionMode.Decompress)) await brotli.CopyToAsync(plain, ct);
-        plain.Position = 0;
-        var applied = new List<string>();
-        using (var reader = new BinaryReader(plain, System.Text.Encoding.UTF8, leaveOpen: true))
-            for (var n = reader.ReadInt32(); n > 0; n--) applied.Add(reader.ReadString());
-        return CaseView.ReadFrom(plain) is { } view ? (view, applied) : null;
+            var download = await container.GetBlobClient(Name(space, head.Generation)).DownloadStreamingAsync(cancellationToken: ct);
+            await using var content = new BufferedStream(download.Value.Content, 1 << 20);
+            var applied = new List<string>();
+            using (var reader = new BinaryReader(content, System.Text.Encoding.UTF8, leaveOpen: true))
+                for (var n = reader.ReadInt32(); n > 0; n--) applied.Add(reader.ReadString());
+            return CaseView.ReadFrom(content) is { } view ? (view, applied) : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
+        }
     }
-
-    static string RowKey(string generation, int row) => $"{generation}_{row:D6}";
 
     /// <summary>Removes a space's snapshot (its cases are all gone), so the timer stops refreshing it.</summary>
     public async Task Delete(string space, CancellationToken ct)
@@ -76,7 +88,7 @@ public sealed class ViewSnapshots(CasesTables tables)
         var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
         if (!head.HasValue) return;
         await table.DeleteEntityAsync(space, "head", head.Value!.ETag, ct);
-        if (head.Value.GetString("Generation") is { } generation) await DeleteGeneration(table, space, generation, ct);
+        await RemoveGenerations(space, keep: null, replaced: null, leftoverAge: TimeSpan.Zero, ct);
     }
 
     /// <summary>The spaces that have a snapshot.</summary>
@@ -91,38 +103,51 @@ public sealed class ViewSnapshots(CasesTables tables)
 
     public async Task Write(string space, CaseView view, long cursorTicks, IReadOnlyCollection<string> appliedNotes, CancellationToken ct)
     {
-        var table = await tables.Views(ct);
-        using var compressed = new MemoryStream();
-        // Brotli at its default level: at 100,000 cases 10 MB against gzip's 17 MB (fastest), and read back in half
-        // the time (./scripts/bench finder); the write is the timer's, in the background.
-        await using (var brotli = new BrotliStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-        await using (var buffered = new BufferedStream(brotli, 1 << 16))
+        using var content = new MemoryStream();
+        using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            using (var writer = new BinaryWriter(buffered, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(appliedNotes.Count);
-                foreach (var note in appliedNotes) writer.Write(note);
-            }
-            view.WriteTo(buffered);
+            writer.Write(appliedNotes.Count);
+            foreach (var note in appliedNotes) writer.Write(note);
         }
-        var bytes = compressed.ToArray();
+        view.WriteTo(content);
+        content.Position = 0;
 
+        await creation.Ensure(ct);
         var generation = Guid.NewGuid().ToString("N");
-        var rows = 0;
-        for (var offset = 0; offset < bytes.Length || rows == 0; rows++)
+        await container.GetBlobClient(Name(space, generation)).UploadAsync(content, new BlobUploadOptions
         {
-            var row = new TableEntity(space, RowKey(generation, rows));
-            for (var p = 0; p < PropertiesPerRow && offset < bytes.Length; p++, offset += PropertyBytes)
-                row[$"P{p}"] = bytes.AsSpan(offset, Math.Min(PropertyBytes, bytes.Length - offset)).ToArray();
-            await table.AddEntityAsync(row, ct);
-        }
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            Metadata = new Dictionary<string, string> { [WrittenAt] = time.GetUtcNow().UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        }, ct);
+        var table = await tables.Views(ct);
         var previous = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
-        await table.UpsertEntityAsync(new TableEntity(space, "head") { ["Generation"] = generation, ["Rows"] = rows, ["CursorTicks"] = cursorTicks, ["Format"] = Format },
+        await table.UpsertEntityAsync(new TableEntity(space, "head") { ["Generation"] = generation, ["CursorTicks"] = cursorTicks, ["Format"] = Format },
             TableUpdateMode.Replace, ct);
-        if (previous.HasValue && previous.Value!.GetString("Generation") is { } old)
-            await DeleteGeneration(table, space, old, ct);
+        if (previous.HasValue && previous.Value!.GetInt32("Format") < Format && previous.Value.GetString("Generation") is { } rows)
+            await TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, rows + "_"), ct); // an older build's rows
+        await RemoveGenerations(space, keep: generation, replaced: previous.HasValue ? previous.Value!.GetString("Generation") : null, LeftoverAge, ct);
     }
 
-    static Task DeleteGeneration(TableClient table, string space, string generation, CancellationToken ct) =>
-        TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, generation + "_"), ct);
+    static string Name(string space, string generation) => $"{space}/{generation}";
+
+    /// <summary>The writer's clock, not the storage's: leftovers age by the same clock that judges them.</summary>
+    const string WrittenAt = "writtenat";
+
+    /// <summary>
+    /// Deletes the space's generations but <paramref name="keep"/>: the one just <paramref name="replaced"/> at once, any
+    /// other (its writer died before naming it, or lost a race to another writer) once it is <paramref name="leftoverAge"/> old.
+    /// </summary>
+    async Task RemoveGenerations(string space, string? keep, string? replaced, TimeSpan leftoverAge, CancellationToken ct)
+    {
+        await creation.Ensure(ct);
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, space + "/", ct))
+        {
+            var generation = blob.Name[(space.Length + 1)..];
+            if (generation == keep) continue;
+            var written = blob.Metadata.TryGetValue(WrittenAt, out var ticks) && long.TryParse(ticks, System.Globalization.CultureInfo.InvariantCulture, out var t)
+                ? new DateTimeOffset(t, TimeSpan.Zero) : blob.Properties.LastModified ?? DateTimeOffset.MinValue;
+            if (generation == replaced || time.GetUtcNow() - written >= leftoverAge)
+                await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
+        }
+    }
 }

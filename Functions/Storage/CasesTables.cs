@@ -10,7 +10,7 @@ namespace Cases.Functions.Storage;
 /// <item><c>cases</c>: every case row of every space; the partition key is the space, so a case, the activity
 /// entries that record its changes and its change note (Cases/ChangeLog.cs) are committed in one entity-group transaction.</item>
 /// <item><c>numbering</c>: cases waiting for a number, one row each (see Numbering/CaseNumberer.cs);</item>
-/// <item><c>views</c>: compressed snapshots of those views, so a new instance starts without scanning (Find/ViewSnapshots.cs);</item>
+/// <item><c>views</c>: where each space's view snapshot stands (its blob in <c>view-snapshots</c>), so a new instance starts without scanning (Find/ViewSnapshots.cs);</item>
 /// <item><c>alertsync</c>: alert status messages not yet known to be sent, one row per case (Attachments/AlertSyncOutbox.cs);</item>
 /// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs);</item>
 /// <item><c>connectors</c>: the connectors of each space, secrets encrypted (Connectors/ConnectorStore.cs).</item>

@@ -39,6 +39,7 @@ public sealed class BicepExactValuesTests
         {
             ($"[{Container}variables('deploymentContainerName'))]", "storageBlobDataOwner", false),
             ($"[{Container}variables('caseFilesContainerName'))]", "storageBlobDataOwner", false),
+            ($"[{Container}variables('viewSnapshotsContainerName'))]", "storageBlobDataOwner", false),
             ($"[{Container}variables('hostContainerNames')[copyIndex()])]", "storageBlobDataOwner", true),
             ("[resourceId('Microsoft.Storage/storageAccounts', variables('storageAccountName'))]", "storageBlobDelegator", false),
             ($"[{Queue}variables('alertStatusQueueName'))]", "storageQueueDataContributor", false),

@@ -79,9 +79,11 @@ public sealed class BicepTests
         Assert.True(Resource("Microsoft.Storage/storageAccounts/blobServices")["properties"]!["deleteRetentionPolicy"]!["enabled"]!.GetValue<bool>());
         // The queue and the container the app uses (names are variables in the compiled template).
         Assert.Equal(2, resources.Count(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/queueServices/queues")); // alert status; notifications (a copy loop)
-        Assert.Equal(3, resources.Count(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/blobServices/containers")); // package, files, the host's (a loop)
+        Assert.Equal(4, resources.Count(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/blobServices/containers")); // package, files, view snapshots, the host's (a loop)
         Assert.Equal("alert-status-updates", template["variables"]!["alertStatusQueueName"]!.GetValue<string>());
-        Assert.Equal("case-files", template["variables"]!["caseFilesContainerName"]!.GetValue<string>());
+        // The app's containers carry the table prefix, lower-cased, as the app names them (StorageOptions.TablePrefix).
+        Assert.Equal("[format('{0}case-files', toLower(parameters('tablePrefix')))]", template["variables"]!["caseFilesContainerName"]!.GetValue<string>());
+        Assert.Equal("[format('{0}view-snapshots', toLower(parameters('tablePrefix')))]", template["variables"]!["viewSnapshotsContainerName"]!.GetValue<string>());
 
         var plan = Resource("Microsoft.Web/serverfarms");
         Assert.Equal("FC1", plan["sku"]!["name"]!.GetValue<string>());
@@ -213,7 +215,7 @@ public sealed class BicepTests
         Assert.All(assignments.Where(a => Role(a).Contains("storageBlobDataOwner")), a => Assert.Contains("blobServices/containers'", Scope(a)));
         Assert.All(assignments.Where(a => Role(a).Contains("storageTableDataContributor")), a => Assert.Contains("tableServices/tables'", Scope(a)));
         Assert.All(assignments.Where(a => Role(a).Contains("storageQueueDataContributor")), a => Assert.Contains("queueServices/queues'", Scope(a)));
-        Assert.Equal(4, assignments.Where(a => Role(a).Contains("storageBlobDataOwner")).Sum(a => a["copy"]?["count"]?.ToString() is { } n ? 2 : 1));
+        Assert.Equal(5, assignments.Where(a => Role(a).Contains("storageBlobDataOwner")).Sum(a => a["copy"]?["count"]?.ToString() is { } n ? 2 : 1));
         // Only the delegator (signing download links) sits on the account itself.
         var accountWide = assignments.Where(a => Scope(a).StartsWith("[resourceId('Microsoft.Storage/storageAccounts',")).ToList();
         Assert.Contains("storageBlobDelegator", Role(Assert.Single(accountWide)));

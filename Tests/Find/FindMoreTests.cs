@@ -182,34 +182,4 @@ public sealed class FindMoreTests(CasesAppFixture app) : IClassFixture<CasesAppF
         }
         return answer;
     }
-
-    [Fact]
-    public async Task A_new_instance_starts_from_the_snapshot_and_catches_up_with_later_changes()
-    {
-        for (var i = 0; i < 5; i++) await app.CreateCase(space, new { title = $"Before snapshot {i}" });
-        await Get("/cases/_find"); // loads this instance's view, which then writes a snapshot
-        var views = await app.App.Services.GetRequiredService<global::Cases.Functions.Storage.CasesTables>().Views();
-        for (var i = 0; i < 50 && !(await views.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(space, "head")).HasValue; i++) await Task.Delay(100);
-        Assert.True((await views.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(space, "head")).HasValue);
-        await app.CreateCase(space, new { title = "After snapshot" });
-
-        var second = new SecondInstance(app.TablePrefix);
-        await second.InitializeAsync();
-        try
-        {
-            var found = await (await second.Http.GetAsync(Api("/cases/_find?perPage=100"))).Json();
-            Assert.Equal(6, found["total"]!.GetValue<int>());
-            Assert.Contains("After snapshot", Titles(found));
-        }
-        finally
-        {
-            await second.DisposeAsync();
-        }
-    }
-
-    sealed class SecondInstance(string prefix) : CasesAppFixture
-    {
-        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Cases:Storage:TablePrefix", prefix)];
-        protected override bool OwnsTables => false;
-    }
 }

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Cases.Functions.Files;
+using Cases.Functions.Find;
 using Cases.Functions.Numbering;
 using Cases.Functions.Storage;
 using Cases.Tests.Attachments;
@@ -142,7 +143,7 @@ public sealed partial class ForeignSpaceTests(ForeignSpaceFixture app) : IClassF
     [GeneratedRegex(@"\{(\w+)(?::[^}]*)?\}")]
     private static partial Regex Parameter();
 
-    /// <summary>Every row of every table in this space's partition, with its ETag, and every blob with its ETag.</summary>
+    /// <summary>Every row of every table in this space's partition, with its ETag, and every blob of it (files, view snapshots) with its ETag.</summary>
     async Task<List<string>> Snapshot()
     {
         var tables = app.App.Services.GetRequiredService<CasesTables>();
@@ -153,9 +154,13 @@ public sealed partial class ForeignSpaceTests(ForeignSpaceFixture app) : IClassF
             await foreach (var row in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {mine}"), select: ["RowKey"]))
                 state.Add($"{client.Name}/{row.RowKey}/{row.ETag}");
         }
-        var container = app.App.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(app.App.Services.GetRequiredService<FileBlobs>().ContainerName);
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.Uncommitted, mine, default))
-            state.Add($"blob/{blob.Name}/{blob.Properties.ETag}");
+        foreach (var name in new[] { app.App.Services.GetRequiredService<FileBlobs>().ContainerName, app.App.Services.GetRequiredService<ViewSnapshots>().ContainerName })
+        {
+            var container = app.App.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(name);
+            if (!await container.ExistsAsync()) continue;
+            await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.Uncommitted, mine + "/", default))
+                state.Add($"blob/{name}/{blob.Name}/{blob.Properties.ETag}");
+        }
         return [.. state.Order(StringComparer.Ordinal)];
     }
 

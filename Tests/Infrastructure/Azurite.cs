@@ -35,12 +35,14 @@ public static class Azurite
         }
     }
 
-    /// <summary>Deletes what an app process with this table prefix created: its tables and its files container.</summary>
+    /// <summary>Deletes what an app process with this table prefix created: its tables and its containers.</summary>
     public static async Task DeleteAppStorage(string prefix)
     {
         var tables = new TableServiceClient(ConnectionString);
         await foreach (var table in tables.QueryAsync(TableClient.CreateQueryFilter($"TableName ge {prefix} and TableName lt {prefix + "~"}")))
             await tables.DeleteTableAsync(table.Name);
-        await new Azure.Storage.Blobs.BlobServiceClient(ConnectionString).GetBlobContainerClient(prefix + "case-files").DeleteIfExistsAsync();
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(ConnectionString);
+        foreach (var container in new[] { "case-files", "view-snapshots" })
+            await blobs.GetBlobContainerClient(prefix.ToLowerInvariant() + container).DeleteIfExistsAsync();
     }
 }

@@ -70,6 +70,8 @@ public class CasesAppFixture : IAsyncLifetime
             foreach (var name in App.Services.GetRequiredService<CasesTables>().TableNames)
                 await service.DeleteTableAsync(name);
             await App.Services.GetRequiredService<global::Cases.Functions.Files.FileBlobs>().DeleteContainer();
+            await App.Services.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>()
+                .GetBlobContainerClient(App.Services.GetRequiredService<global::Cases.Functions.Find.ViewSnapshots>().ContainerName).DeleteIfExistsAsync();
         }
         await App.DisposeAsync();
     }

@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Cases.Functions.Find;
+using Cases.Functions.Storage;
+using Cases.Tests.Attachments;
+using Cases.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cases.Tests.Find;
+
+/// <summary>
+/// A space's view snapshot: one blob per generation, named by the <c>head</c> row; what a new instance starts from, and
+/// what it does when the blob is gone or cut short.
+/// </summary>
+public sealed class ViewSnapshotTests(CasesAppFixture app) : IClassFixture<CasesAppFixture>
+{
+    readonly string space = CasesAppFixture.NewSpace();
+    string Api(string path) => CasesAppFixture.Api(space, path);
+    CaseIndex Index => app.App.Services.GetRequiredService<CaseIndex>();
+    BlobContainerClient Container => app.App.Services.GetRequiredService<BlobServiceClient>()
+        .GetBlobContainerClient(app.App.Services.GetRequiredService<ViewSnapshots>().ContainerName);
+
+    async Task<TableEntity?> Head()
+    {
+        var head = await (await app.App.Services.GetRequiredService<CasesTables>().Views()).GetEntityIfExistsAsync<TableEntity>(space, "head");
+        return head.HasValue ? head.Value : null;
+    }
+
+    async Task<List<string>> Generations()
+    {
+        var names = new List<string>();
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, space + "/", default)) names.Add(blob.Name[(space.Length + 1)..]);
+        return names;
+    }
+
+    async Task<int> TotalOn(CasesAppFixture instance, string query = "") =>
+        (await (await instance.Http.GetAsync(Api("/cases/_find?perPage=100" + query))).Json())["total"]!.GetValue<int>();
+
+    static async Task<T> OnSecondInstance<T>(string prefix, Func<CasesAppFixture, Task<T>> act)
+    {
+        var second = new SecondInstance(prefix);
+        await second.InitializeAsync();
+        try
+        {
+            return await act(second);
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_new_instance_starts_from_the_snapshot_and_catches_up_with_later_changes()
+    {
+        for (var i = 0; i < 5; i++) await app.CreateCase(space, new { title = $"Before snapshot {i}" });
+        var renamed = (await app.CreateCase(space, new { title = "Snapshotted title" })).Id();
+        await Index.Snapshot(space, default);
+        await app.CreateCase(space, new { title = "After snapshot" });
+        // Behind the app's back (no change note): a scan would see this, a snapshot does not.
+        var cases = await app.CasesTable();
+        var row = (await cases.GetEntityAsync<TableEntity>(space, "case_" + renamed)).Value;
+        row["Doc0"] = row.GetString("Doc0")!.Replace("Snapshotted title", "Rewritten title");
+        await cases.UpdateEntityAsync(row, row.ETag);
+
+        var (total, snapshotted, rewritten) = await OnSecondInstance(app.TablePrefix, async second =>
+            (await TotalOn(second), await TotalOn(second, "&search=Snapshotted"), await TotalOn(second, "&search=Rewritten")));
+        Assert.Equal(7, total);
+        Assert.Equal((1, 0), (snapshotted, rewritten));
+    }
+
+    [Fact]
+    public async Task Each_snapshot_is_one_blob_and_the_one_it_replaces_is_removed()
+    {
+        for (var i = 0; i < 3; i++) await app.CreateCase(space, new { title = $"Case {i}" });
+        await Index.Snapshot(space, default);
+        var first = (await Head())!.GetString("Generation");
+        Assert.Equal([first], await Generations());
+
+        await app.CreateCase(space, new { title = "One more" });
+        await Index.Snapshot(space, default);
+        var second = (await Head())!.GetString("Generation");
+        Assert.NotEqual(first, second);
+        Assert.Equal([second], await Generations());
+        Assert.Equal(4, await OnSecondInstance(app.TablePrefix, instance => TotalOn(instance)));
+    }
+
+    [Fact]
+    public async Task A_generation_no_head_names_is_kept_while_its_writer_may_name_it_and_removed_once_an_hour_old()
+    {
+        await app.CreateCase(space, new { title = "Kept" });
+        await Index.Snapshot(space, default);
+        var stray = Guid.NewGuid().ToString("N");
+        await Container.GetBlobClient($"{space}/{stray}").UploadAsync(BinaryData.FromString("a writer died here"), new BlobUploadOptions
+        {
+            Metadata = new Dictionary<string, string> { ["writtenat"] = app.Clock.GetUtcNow().UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        });
+
+        await Index.Snapshot(space, default);
+        Assert.Contains(stray, await Generations());
+        Assert.Equal(2, (await Generations()).Count);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(59));
+        await Index.Snapshot(space, default);
+        Assert.Contains(stray, await Generations());
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Index.Snapshot(space, default);
+        Assert.Equal([(await Head())!.GetString("Generation")], await Generations());
+    }
+
+    [Theory]
+    [InlineData("gone")]
+    [InlineData("cut short")]
+    public async Task Without_a_whole_snapshot_blob_a_new_instance_scans_the_space(string what)
+    {
+        for (var i = 0; i < 4; i++) await app.CreateCase(space, new { title = $"Case {i}" });
+        var renamed = (await app.CreateCase(space, new { title = "Snapshotted title" })).Id();
+        await Index.Snapshot(space, default);
+        var blob = Container.GetBlobClient($"{space}/{(await Head())!.GetString("Generation")}");
+        if (what == "gone") await blob.DeleteAsync();
+        else
+        {
+            var whole = (await blob.DownloadContentAsync()).Value.Content.ToArray();
+            await blob.UploadAsync(BinaryData.FromBytes(whole[..(whole.Length / 2)]), overwrite: true);
+        }
+        var cases = await app.CasesTable();
+        var row = (await cases.GetEntityAsync<TableEntity>(space, "case_" + renamed)).Value;
+        row["Doc0"] = row.GetString("Doc0")!.Replace("Snapshotted title", "Rewritten title");
+        await cases.UpdateEntityAsync(row, row.ETag);
+
+        var (total, rewritten) = await OnSecondInstance(app.TablePrefix, async second => (await TotalOn(second), await TotalOn(second, "&search=Rewritten")));
+        Assert.Equal((5, 1), (total, rewritten));
+    }
+
+    [Fact]
+    public async Task The_rows_of_an_older_builds_snapshot_are_removed_by_the_next_snapshot()
+    {
+        await app.CreateCase(space, new { title = "Case" });
+        var views = await app.App.Services.GetRequiredService<CasesTables>().Views();
+        await views.UpsertEntityAsync(new TableEntity(space, "head") { ["Generation"] = "old", ["Rows"] = 2, ["CursorTicks"] = 1L, ["Format"] = 4 });
+        foreach (var key in new[] { "old_000000", "old_000001" }) await views.AddEntityAsync(new TableEntity(space, key) { ["P0"] = new byte[] { 1, 2, 3 } });
+
+        await Index.Snapshot(space, default);
+        var rows = new List<string>();
+        await foreach (var row in views.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {space}"), select: ["RowKey"])) rows.Add(row.RowKey);
+        Assert.Equal(["head"], rows);
+        Assert.Equal(5, (await Head())!.GetInt32("Format"));
+        Assert.Equal(1, await OnSecondInstance(app.TablePrefix, instance => TotalOn(instance)));
+    }
+}
