@@ -40,28 +40,41 @@ public static class CasesBench
         var http = bench.Http;
         string Api(string path) => $"/s/{space}/api{path}";
 
-        var warm = Stopwatch.StartNew();
         await BenchApp.Ok(await http.GetAsync(Api("/cases/_find?perPage=1")));
-        warm.Stop();
+        // Azurite answers one request at a time: the change-log read this query started in the background would hold up
+        // the new instances' loads below (in Azure the two would not meet), so it is let finish first.
+        await Task.Delay(TimeSpan.FromSeconds(3));
 
         string FilteredQuery() =>
             $"/cases/_find?status=open&tags={Pick(random, vocabulary)}&search={Pick(random, Words)}&sortField=createdAt&perPage=20&page=1";
 
-        // A new instance over the same storage: the snapshot, then the changes since. Its view's memory is the managed
-        // heap it adds, after a full collection, with the instance itself already started.
-        await using var second = await BenchApp.Start(("Cases:Storage:TablePrefix", bench.TablePrefix));
-        var heapBefore = FullGcHeap();
-        var clock = Stopwatch.StartNew();
-        await BenchApp.Ok(await second.Http.GetAsync(Api("/cases/_find?perPage=1")));
-        var fromSnapshot = clock.Elapsed;
-        var heapAfter = FullGcHeap();
-        var estimated = second.Service<Cases.Functions.Find.CaseIndex>().ApproximateBytes;
-        // What the view itself holds is what dropping it frees; the rest of what loading added is buffers the
-        // instance keeps for later requests (the storage client's pooled arrays).
-        second.Service<Cases.Functions.Find.CaseIndex>().Drop(space);
-        var viewBytes = heapAfter - FullGcHeap();
-        var loadBytes = heapAfter - heapBefore;
-        await BenchApp.Ok(await second.Http.GetAsync(Api("/cases/_find?perPage=1"))); // loaded again, untimed
+        // New instances over the same storage, one after another: each loads the snapshot, then the changes since. The
+        // first one's view memory is the managed heap it adds, after a full collection, with the instance already started.
+        var firstLoads = new List<TimeSpan>();
+        async Task<BenchApp> NewInstance(Action? before = null)
+        {
+            var instance = await BenchApp.Start(("Cases:Storage:TablePrefix", bench.TablePrefix));
+            before?.Invoke();
+            var clock = Stopwatch.StartNew();
+            await BenchApp.Ok(await instance.Http.GetAsync(Api("/cases/_find?perPage=1")));
+            firstLoads.Add(clock.Elapsed);
+            return instance;
+        }
+        long heapBefore = 0;
+        long estimated, viewBytes, loadBytes;
+        await using (var first = await NewInstance(() => heapBefore = FullGcHeap()))
+        {
+            var heapAfter = FullGcHeap();
+            estimated = first.Service<Cases.Functions.Find.CaseIndex>().ApproximateBytes;
+            // What the view itself holds is what dropping it frees; the rest of what loading added is buffers the
+            // instance keeps for later requests (the storage client's pooled arrays).
+            first.Service<Cases.Functions.Find.CaseIndex>().Drop(space);
+            viewBytes = heapAfter - FullGcHeap();
+            loadBytes = heapAfter - heapBefore;
+        }
+        await (await NewInstance()).DisposeAsync();
+        await using var second = await NewInstance(); // goes on as the instance that did not write the cases
+        var fromSnapshot = firstLoads.Order().ElementAt(1);
 
         // Warm filtered queries on the instance that did not write the cases (every case was written within the hour).
         var warmOther = new Samples("warm filtered _find, non-writer instance");
@@ -149,7 +162,7 @@ public static class CasesBench
         Console.WriteLine($"Cases, one space of {count:N0} cases on Azurite. Seeded in {seedClock.Elapsed.TotalSeconds:0} s. Process working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024:N0} MiB (three instances).");
         Console.WriteLine($"| figure | measured | target |");
         Console.WriteLine($"|---|---|---|");
-        Console.WriteLine($"| first _find on a new instance (snapshot present) | {fromSnapshot.TotalSeconds:0.00} s | ≤ 1 s |");
+        Console.WriteLine($"| first _find on a new instance (snapshot present), median of three instances | {fromSnapshot.TotalSeconds:0.00} s ({string.Join(", ", firstLoads.Select(l => $"{l.TotalSeconds:0.00}"))}) | ≤ 1 s |");
         Console.WriteLine($"| first _find on a new instance, no snapshot (scan, Azurite) | {scan}; meanwhile another space's first _find: {otherSpace.TotalMilliseconds:0} ms | ≤ 10 s (Azure-like reads), never blocks other spaces |");
         Console.WriteLine($"| view memory per 100,000 cases (managed heap after full GC) | {viewBytes * 100_000.0 / count / 1024 / 1024:0} MB freed by dropping it (estimate {estimated * 100_000.0 / count / 1024 / 1024:0} MB; the load added {loadBytes * 100_000.0 / count / 1024 / 1024:0} MB to the heap) | ≤ 80 MB |");
         Console.WriteLine($"| filtered _find (status + tag + search), median | {find.Median:0.0} ms | ≤ 30 ms |");

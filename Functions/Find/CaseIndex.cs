@@ -93,11 +93,12 @@ public sealed partial class CaseIndex
             NotesSince? notesRead = null; // set when loaded from the snapshot
             if (await snapshots.ReadHead(space, usable, ct) is { } head)
             {
-                // The notes since the snapshot are read while the snapshot is: a new instance waits for one, not both.
-                var noting = changes.Since(space, head.CursorTicks, ct);
-                var reading = snapshots.Read(space, head, ct);
-                await Task.WhenAll(noting, reading);
-                if (await reading is var (loaded, applied))
+                // The notes since the snapshot are read while the snapshot is parsed, once its blob has arrived: a new
+                // instance waits for the longer of the two, not both. (Not during the download: Azurite answers one
+                // request at a time, and the notes' query would hold the blob up; in Azure the parse is the longer.)
+                Task<NotesSince>? noting = null;
+                var read = await snapshots.Read(space, head, received: () => noting = changes.Since(space, head.CursorTicks, ct), ct);
+                if (read is var (loaded, applied) && noting is not null)
                 {
                     view.Current = loaded;
                     view.CursorTicks = head.CursorTicks;
