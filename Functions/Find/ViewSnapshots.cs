@@ -20,9 +20,9 @@ namespace Cases.Functions.Find;
 /// it; otherwise, or if its blob is gone or cut short, the view is scanned.
 /// </summary>
 /// <remarks>
-/// Not compressed: a blob comes out of storage far faster than Brotli gives it back (at 100,000 cases, 15 MB; Brotli
-/// made it 9 MB and took 200 ms to undo, while the download is tens of milliseconds on Azurite and about 0.2 s at a
-/// single stream's ~80 MB/s in Azure). Parsed as it arrives, so the parse overlaps the download.
+/// Not compressed: a blob comes out of storage faster than Brotli gives it back (at 100,000 cases, 15 MB; Brotli made
+/// it 9 MB and took 200 ms to undo, while the download takes tens of milliseconds on Azurite, and a single block blob's
+/// throughput target in Azure is the account's egress limit). Parsed as it arrives, so the parse overlaps the download.
 /// </remarks>
 public sealed class ViewSnapshots
 {
