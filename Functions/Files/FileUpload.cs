@@ -5,6 +5,7 @@ using Cases.Domain.Files;
 using Cases.Domain.UserActions;
 using Cases.Domain.Users;
 using Cases.Functions.Hosting;
+using Cases.Functions.Storage;
 
 namespace Cases.Functions.Files;
 
@@ -68,7 +69,7 @@ public sealed partial class FileUpload(FileStore store, FileBlobs blobs, Pending
         var metadata = new Dictionary<string, string> { ["space"] = space, ["caseId"] = caseId, ["fileId"] = fileId };
         // When the blob was written, on the app's clock (the sweep's orphan age is measured on it); a single Put
         // is stamped as it starts, a block upload again when it commits.
-        PendingBlobs.StampWritten(metadata, time.GetUtcNow());
+        WrittenStamp.Set(metadata, time.GetUtcNow());
         var maxBytes = FileRules.MaxBytes(mimeType, limits);
         // A body of known length goes up in one put; multipart or chunked bodies are staged in blocks, hashed on the way.
         var content = request.HasFormContentType || request.ContentLength is not { } length || length == 0

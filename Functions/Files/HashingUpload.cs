@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Cases.Domain.Errors;
 using Cases.Domain.Files;
+using Cases.Functions.Storage;
 
 namespace Cases.Functions.Files;
 
@@ -82,7 +83,7 @@ public static class HashingUpload
         }
 
         var md5Bytes = md5.GetHashAndReset();
-        if (now is not null) PendingBlobs.StampWritten(metadata, now()); // the blob exists from this commit on
+        if (now is not null) WrittenStamp.Set(metadata, now()); // the blob exists from this commit on
         await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = mimeType, ContentHash = md5Bytes },

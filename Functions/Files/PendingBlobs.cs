@@ -16,17 +16,11 @@ namespace Cases.Functions.Files;
 /// </summary>
 /// <remarks>
 /// Ages are measured on the app's <see cref="TimeProvider"/>: the note's own time, and the time the upload stamped on its
-/// blob when it wrote it (<see cref="WrittenAt"/> metadata; a blob without it falls back to its server creation time).
+/// blob when it wrote it (<see cref="WrittenStamp"/>; a blob without it falls back to its server creation time).
 /// </remarks>
 public sealed partial class PendingBlobs(CasesTables tables, FileBlobs blobs, IOptions<FilesOptions> options, Testing.TestHooks hooks, TimeProvider time,
     ILogger<PendingBlobs> logger)
 {
-    /// <summary>Blob metadata: when the app wrote the blob (round-trip format), on its own clock.</summary>
-    public const string WrittenAt = "writtenat";
-
-    public static void StampWritten(IDictionary<string, string> metadata, DateTimeOffset at) =>
-        metadata[WrittenAt] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>How long a note of a blob not written yet is given: no request lives that long.</summary>
     static readonly TimeSpan UnwrittenAge = TimeSpan.FromDays(1);
 
@@ -120,9 +114,7 @@ public sealed partial class PendingBlobs(CasesTables tables, FileBlobs blobs, IO
             try
             {
                 var properties = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value;
-                created = properties.Metadata.TryGetValue(WrittenAt, out var stamp) && DateTimeOffset.TryParse(stamp,
-                    System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var written)
-                    ? written : properties.CreatedOn;
+                created = WrittenStamp.Of(properties.Metadata, properties.CreatedOn);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {

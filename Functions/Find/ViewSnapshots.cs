@@ -148,7 +148,7 @@ public sealed class ViewSnapshots
         await container.GetBlobClient(Name(space, generation)).UploadAsync(content, new BlobUploadOptions
         {
             Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-            Metadata = new Dictionary<string, string> { [WrittenAt] = time.GetUtcNow().UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Metadata = Stamped(time.GetUtcNow()),
         }, ct);
         var table = await tables.Views(ct);
         var previous = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
@@ -161,8 +161,12 @@ public sealed class ViewSnapshots
 
     static string Name(string space, string generation) => $"{space}/{generation}";
 
-    /// <summary>The writer's clock, not the storage's: leftovers age by the same clock that judges them.</summary>
-    const string WrittenAt = "writtenat";
+    static Dictionary<string, string> Stamped(DateTimeOffset at)
+    {
+        var metadata = new Dictionary<string, string>();
+        WrittenStamp.Set(metadata, at);
+        return metadata;
+    }
 
     /// <summary>
     /// Deletes the space's generations but <paramref name="keep"/>: the one just <paramref name="replaced"/> at once, any
@@ -175,8 +179,7 @@ public sealed class ViewSnapshots
         {
             var generation = blob.Name[(space.Length + 1)..];
             if (generation == keep) continue;
-            var written = blob.Metadata.TryGetValue(WrittenAt, out var ticks) && long.TryParse(ticks, System.Globalization.CultureInfo.InvariantCulture, out var t)
-                ? new DateTimeOffset(t, TimeSpan.Zero) : blob.Properties.LastModified ?? DateTimeOffset.MinValue;
+            var written = WrittenStamp.Of(blob.Metadata, blob.Properties.CreatedOn) ?? DateTimeOffset.MinValue;
             if (generation == replaced || time.GetUtcNow() - written >= leftoverAge)
                 await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
         }

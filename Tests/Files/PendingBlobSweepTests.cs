@@ -39,7 +39,7 @@ public class PendingBlobSweepTests(SweepFixture app) : IClassFixture<SweepFixtur
         await pending.Add(space, caseId, [orphanId], PendingBlobs.Upload, CancellationToken.None);
         var container = app.App.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(app.App.Services.GetRequiredService<FileBlobs>().ContainerName);
         var metadata = new Dictionary<string, string>();
-        PendingBlobs.StampWritten(metadata, app.Clock.GetUtcNow()); // as the upload stamps it
+        global::Cases.Functions.Storage.WrittenStamp.Set(metadata, app.Clock.GetUtcNow()); // as the upload stamps it
         await container.GetBlobClient(FileBlobs.Name(space, caseId, orphanId)).UploadAsync(BinaryData.FromString("orphan"),
             new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = metadata });
         // And a note whose removal failed after its file was committed: that blob is the file's.
