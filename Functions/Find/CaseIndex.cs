@@ -10,7 +10,7 @@ namespace Cases.Functions.Find;
 /// <summary>
 /// Each instance's in-memory view of the cases of a space (a compact <see cref="CaseView"/>), which <c>_find</c>, the
 /// listings and the metrics read. Table Storage has no secondary indexes and no full-text search, so a view is loaded
-/// once per instance (from the snapshot in the <c>views</c> table, or one scan of the space), then kept current from
+/// once per instance (from the space's snapshot blob, or one scan of the space), then kept current from
 /// the <see cref="ChangeLog"/>. Writes made by this instance show at once; other instances' writes are caught up with
 /// in the background, and a query waits for that only briefly (<see cref="FindOptions.CatchUpWait"/>), and only when
 /// the last catch-up finished within that time: a catch-up never runs inline more often than it can finish.
