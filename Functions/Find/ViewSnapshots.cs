@@ -119,6 +119,7 @@ public sealed class ViewSnapshots
         var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
         if (!head.HasValue) return;
         await table.DeleteEntityAsync(space, "head", head.Value!.ETag, ct);
+        await RemoveOlderBuildsRows(table, space, head.Value, ct);
         await RemoveGenerations(space, keep: null, replaced: null, leftoverAge: TimeSpan.Zero, ct);
     }
 
@@ -154,12 +155,18 @@ public sealed class ViewSnapshots
         var previous = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
         await table.UpsertEntityAsync(new TableEntity(space, "head") { ["Generation"] = generation, ["CursorTicks"] = cursorTicks, ["Format"] = Format },
             TableUpdateMode.Replace, ct);
-        if (previous.HasValue && previous.Value!.GetInt32("Format") < Format && previous.Value.GetString("Generation") is { } rows)
-            await TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, rows + "_"), ct); // an older build's rows
+        if (previous.HasValue) await RemoveOlderBuildsRows(table, space, previous.Value!, ct);
         await RemoveGenerations(space, keep: generation, replaced: previous.HasValue ? previous.Value!.GetString("Generation") : null, LeftoverAge, ct);
     }
 
     static string Name(string space, string generation) => $"{space}/{generation}";
+
+    /// <summary>A head of an older format named table rows (<c>{generation}_{n}</c>), not a blob: they go with it.</summary>
+    static async Task RemoveOlderBuildsRows(TableClient table, string space, TableEntity head, CancellationToken ct)
+    {
+        if (head.GetInt32("Format") < Format && head.GetString("Generation") is { } rows)
+            await TableDeletes.DeleteMatching(table, space, CaseRows.RangeFilter(space, rows + "_"), ct);
+    }
 
     static Dictionary<string, string> Stamped(DateTimeOffset at)
     {
