@@ -8,8 +8,11 @@ namespace Cases.Functions.Cases;
 /// <summary>A change note as written: the transaction action that commits it, and its row key.</summary>
 public sealed record ChangeNote(string Key, TableTransactionAction Action);
 
-/// <summary>Notes read from the change log (key and case id), and the newest change time among them.</summary>
-public sealed record NotesSince(List<(string Key, string CaseId)> Notes, long Newest);
+/// <summary>
+/// Notes read from the change log (key and case id), and the time the reading reached: the newest note's, or the
+/// reader's clock when the read began if that is later (a quiet log moves a reader on by its own clock).
+/// </summary>
+public sealed record NotesSince(List<(string Key, string CaseId)> Notes, long ReachedTicks);
 
 /// <summary>
 /// Which cases of a space changed, and when: one <c>change_</c> row per write, in the <c>cases</c> table beside the case
@@ -35,19 +38,19 @@ public sealed class ChangeLog(CasesTables tables, TimeProvider time)
 
     public void Removed(string space, string caseId, ChangeNote? note) => Local?.Invoke(space, caseId, null, note?.Key);
 
-    /// <summary>The notes written at or after <paramref name="ticks"/> (key and case id), and the newest change time seen.</summary>
+    /// <summary>The notes written at or after <paramref name="ticks"/> (key and case id), and the time the reading reached.</summary>
     public async Task<NotesSince> Since(string space, long ticks, CancellationToken ct)
     {
         var table = await tables.Cases(ct);
         var notes = new List<(string, string)>();
-        var newest = ticks;
+        var reached = Math.Max(ticks, time.GetUtcNow().UtcTicks);
         var filter = CaseRows.RangeFilter(space, From(ticks), CaseRows.PrefixEnd(Prefix));
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "CaseId"], cancellationToken: ct))
         {
             notes.Add((row.RowKey, row.GetString("CaseId")));
-            newest = Math.Max(newest, TicksOf(row.RowKey));
+            reached = Math.Max(reached, TicksOf(row.RowKey));
         }
-        return new(notes, newest);
+        return new(notes, reached);
     }
 
     /// <summary>Deletes the space's notes older than <paramref name="ticks"/>.</summary>

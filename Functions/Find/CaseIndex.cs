@@ -22,8 +22,10 @@ public sealed partial class CaseIndex
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Change notes are keyed by the writer's clock, taken before its commit; reading this far back catches a write that
-    /// committed late, or on an instance whose clock lags. Notes already applied are skipped, so this costs no reads.
+    /// Change notes are keyed by the writer's clock, taken before its commit; reading this far back behind the newest
+    /// note or the reader's own clock, whichever is later, catches a write that committed late or on an instance whose
+    /// clock lags (commit time plus clock skew within this). Notes already applied are skipped, so this costs no reads;
+    /// and the cursor moves on in quiet too, so a burst of writes is not listed again at every catch-up after it.
     /// </summary>
     static readonly TimeSpan Overlap = TimeSpan.FromSeconds(10);
 
@@ -292,7 +294,7 @@ public sealed partial class CaseIndex
     /// </summary>
     async Task<(int Notes, int Reads)> CatchUp(string space, SpaceView view, CancellationToken ct, NotesSince? alreadyRead = null)
     {
-        var (notes, newest) = alreadyRead ?? await changes.Since(space, view.CursorTicks, ct);
+        var (notes, reached) = alreadyRead ?? await changes.Since(space, view.CursorTicks, ct);
         var fresh = notes.Where(n => !view.HasApplied(n.Key)).ToList();
         var toRead = fresh.Select(n => n.CaseId).Distinct().ToList();
         var current = view.Current;
@@ -302,7 +304,7 @@ public sealed partial class CaseIndex
             else current.Remove(caseId);
         });
         foreach (var note in fresh) view.Applied(note.Key);
-        view.CursorTicks = Math.Max(view.CursorTicks, newest - Overlap.Ticks);
+        view.CursorTicks = Math.Max(view.CursorTicks, reached - Overlap.Ticks);
         view.ForgetBefore(ChangeLog.From(view.CursorTicks));
         return (notes.Count, toRead.Count);
     }
