@@ -114,7 +114,7 @@ public sealed class AttachmentStore(CasesTables tables, ChangeLog changes, FileS
         await hooks.At(Testing.HookPoints.AttachmentCommit, space, ct);
         try
         {
-            await table.SubmitTransactionAsync(batch, ct);
+            await changes.Commit(table, batch, [note], ct);
             changes.Saved(space, change.Next, note);
             return true;
         }

@@ -40,12 +40,12 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
     {
         var table = await tables.Cases(ct);
         var note = changes.Note(space, record.Case.Id);
-        await table.SubmitTransactionAsync(
+        await changes.Commit(table,
         [
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, record, 1)),
             new TableTransactionAction(TableTransactionActionType.Add, CaseRows.ToEntity(space, created, CaseRows.UserActionKey(created, 0))),
             note.Action,
-        ], ct);
+        ], [note], ct);
         changes.Saved(space, record, note);
     }
 
@@ -74,7 +74,7 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
         await hooks.At(Testing.HookPoints.CaseCommit, space, ct);
         try
         {
-            await table.SubmitTransactionAsync(batch, ct);
+            await changes.Commit(table, batch, [note], ct);
             changes.Saved(space, next, note);
             await hooks.At(Testing.HookPoints.CaseCommitted, space, ct);
             return true;
@@ -101,12 +101,12 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
             await hooks.At(Testing.HookPoints.DeleteMark, space, ct);
             try
             {
-                await table.SubmitTransactionAsync(
+                await changes.Commit(table,
                 [
                     new TableTransactionAction(TableTransactionActionType.UpdateMerge, tombstone, current.ETag),
                     new TableTransactionAction(TableTransactionActionType.UpsertReplace, CaseRows.ToEntity(space, deleted, CaseRows.DeletedKey(caseId))),
                     note.Action,
-                ], ct);
+                ], [note], ct);
                 break;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 10)
@@ -157,7 +157,8 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
         {
             try
             {
-                await table.SubmitTransactionAsync(chunk.SelectMany(Rows), ct);
+                var rows = chunk.SelectMany(Rows).ToList(); // keys the chunk's notes
+                await changes.Commit(table, rows, [.. chunk.Select(c => notes[c.Record.Case.Id])], ct);
             }
             catch (TableTransactionFailedException)
             {
@@ -166,7 +167,8 @@ public sealed class CaseStore(CasesTables tables, ChangeLog changes, Testing.Tes
                 {
                     try
                     {
-                        await table.SubmitTransactionAsync(Rows(c), ct);
+                        var rows = Rows(c);
+                        await changes.Commit(table, rows, [notes[c.Record.Case.Id]], ct);
                     }
                     catch (TableTransactionFailedException ex) when (ex.Status is >= 400 and < 500)
                     {

@@ -22,12 +22,11 @@ public sealed partial class CaseIndex
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Change notes are keyed by the writer's clock, taken before its commit; reading this far back behind the newest
-    /// note or the reader's own clock, whichever is later, catches a write that committed late or on an instance whose
-    /// clock lags (commit time plus clock skew within this). Notes already applied are skipped, so this costs no reads;
-    /// and the cursor moves on in quiet too, so a burst of writes is not listed again at every catch-up after it.
+    /// How far back a catch-up lists notes again (<see cref="ChangeLog.Overlap"/>), behind the newest note or the
+    /// reader's own clock, whichever is later. Notes already applied are skipped, so this costs no reads; and the cursor
+    /// moves on in quiet too, so a burst of writes is not listed again at every catch-up after it.
     /// </summary>
-    static readonly TimeSpan Overlap = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan Overlap = ChangeLog.Overlap;
 
     /// <summary>Change rows older than this are deleted; a view idle for half of it reloads instead of catching up.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(1);

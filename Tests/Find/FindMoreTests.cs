@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Cases.Tests.Attachments;
 using Cases.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -145,6 +146,45 @@ public sealed class FindMoreTests(CasesAppFixture app) : IClassFixture<CasesAppF
 
             await app.Http.DeleteAsync(Api($"/cases?ids={created["id"]}"));
             Assert.Equal(0, await Eventually(async () => (await (await second.Http.GetAsync(Api("/cases/_find"))).Json())["total"]!.GetValue<int>(), n => n == 0));
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_write_that_commits_late_is_announced_again_so_another_instance_still_sees_it()
+    {
+        // A change note is keyed before its commit, and other instances list notes again only from ten seconds back.
+        // Here an edit's commit is held for a minute by both instances' clocks, while the other instance reloads its
+        // view and so moves past the note's key; once committed, the edit must still reach that view.
+        var created = await app.CreateCase(space, new { title = "On time" });
+        var second = new SecondInstance(app.TablePrefix);
+        await second.InitializeAsync();
+        try
+        {
+            async Task<int> LateOnSecond() => (await (await second.Http.GetAsync(Api("/cases/_find?search=late"))).Json())["total"]!.GetValue<int>();
+            Assert.Equal(1, (await (await second.Http.GetAsync(Api("/cases/_find"))).Json())["total"]!.GetValue<int>());
+
+            Task<HttpResponseMessage> edit;
+            using (var gate = HookGate.Hold(app.Hooks, Functions.Testing.HookPoints.CaseCommit, space, 1))
+            {
+                edit = app.Http.PatchAsJsonAsync(Api("/cases"), new { cases = new[] { new { id = created.Id(), version = created["version"]!.GetValue<string>(), title = "Committed late" } } });
+                await gate.AllArrived();
+                app.Clock.Advance(TimeSpan.FromMinutes(1));
+                second.Clock.Advance(app.Clock.GetUtcNow() - second.Clock.GetUtcNow());
+                second.App.Services.GetRequiredService<Functions.Find.CaseIndex>().Drop(space);
+                Assert.Equal(0, await LateOnSecond()); // reloaded: its cursor is now past the held edit's note
+            }
+            (await edit).EnsureSuccessStatusCode();
+            Assert.Equal(1, await Eventually(LateOnSecond, n => n == 1));
+
+            // The create's note and the edit's two: a write that commits on time is announced once.
+            var notes = 0;
+            var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {"change_"} and RowKey lt {"change`"} and CaseId eq {created.Id()}");
+            await foreach (var _ in (await app.CasesTable()).QueryAsync<Azure.Data.Tables.TableEntity>(filter)) notes++;
+            Assert.Equal(3, notes);
         }
         finally
         {
