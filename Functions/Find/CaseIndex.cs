@@ -232,8 +232,10 @@ public sealed partial class CaseIndex
     {
         var view = spaces.GetOrAdd(space, _ => new SpaceView());
         if (!view.Loaded) await Load(space, view, ct, writeSnapshot: false); // written just below
-        else if (time.GetElapsedTime(view.RefreshedAt) >= RefreshInterval)
+        else
         {
+            // Always caught up, even if a query just did: the snapshot's cursor is then the time of this run, so a new
+            // instance can use it however long the space has been quiet (a snapshot is used up to half the retention).
             await view.Gate.WaitAsync(ct);
             try
             {

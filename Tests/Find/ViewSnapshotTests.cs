@@ -109,6 +109,26 @@ public sealed class ViewSnapshotTests(CasesAppFixture app) : IClassFixture<Cases
     }
 
     [Fact]
+    public async Task A_quiet_spaces_snapshot_still_serves_new_instances_after_half_an_hour()
+    {
+        // A new instance uses a snapshot whose cursor is at most half the change notes' retention (30 minutes) old. The
+        // cursor used to stay at the last write, so after a quiet half hour every new instance scanned the space.
+        for (var i = 0; i < 3; i++) await app.CreateCase(space, new { title = $"Case {i}" });
+        var renamed = (await app.CreateCase(space, new { title = "Snapshotted title" })).Id();
+        await Index.Snapshot(space, default);
+        app.Clock.Advance(TimeSpan.FromMinutes(45)); // quiet
+        await Index.Snapshot(space, default); // the timer's next runs
+        await RetitleBehindTheAppsBack(renamed);
+
+        var (total, snapshotted, rewritten) = await OnSecondInstance(app.TablePrefix, async second =>
+        {
+            second.Clock.Advance(app.Clock.GetUtcNow() - second.Clock.GetUtcNow()); // the same time on both
+            return (await TotalOn(second), await TotalOn(second, "&search=Snapshotted"), await TotalOn(second, "&search=Rewritten"));
+        });
+        Assert.Equal((4, 1, 0), (total, snapshotted, rewritten));
+    }
+
+    [Fact]
     public async Task A_generation_no_head_names_is_kept_while_its_writer_may_name_it_and_removed_once_an_hour_old()
     {
         await app.CreateCase(space, new { title = "Kept" });
