@@ -227,7 +227,23 @@ public sealed partial class CaseIndex
         }
     }
 
-    /// <summary>Brings the space's view up to date and writes its snapshot now (the timer's upkeep, see SnapshotUpkeep).</summary>
+    /// <summary>
+    /// The timer's upkeep of a space's snapshot (see SnapshotUpkeep): if nothing was written since the snapshot, only its
+    /// position moves on (no view is loaded, no blob rewritten), which keeps it usable; otherwise <see cref="Snapshot"/>.
+    /// Returns the number of cases snapshotted, or null when the snapshot was kept.
+    /// </summary>
+    public async Task<int?> KeepSnapshot(string space, CancellationToken ct)
+    {
+        if (await snapshots.ReadHead(space, (time.GetUtcNow() - Retention / 2).UtcTicks, ct) is { } head)
+        {
+            // The same rule as a catch-up's: a write keyed before this listing and committed after it is announced again.
+            var (notes, reached) = await changes.Since(space, head.CursorTicks, ct);
+            if (notes.Count == 0 && await snapshots.MoveCursor(space, head, reached - Overlap.Ticks, ct)) return null;
+        }
+        return await Snapshot(space, ct);
+    }
+
+    /// <summary>Brings the space's view up to date and writes its snapshot now.</summary>
     public async Task<int> Snapshot(string space, CancellationToken ct)
     {
         var view = spaces.GetOrAdd(space, _ => new SpaceView());

@@ -47,7 +47,7 @@ public sealed class ViewSnapshots
     public string ContainerName => container.Name;
 
     /// <summary>Where a space's snapshot stands: its generation and the change-log position it is complete up to.</summary>
-    public sealed record Head(string Generation, long CursorTicks);
+    public sealed record Head(string Generation, long CursorTicks, ETag ETag = default);
 
     /// <summary>The space's snapshot head, if there is one of this format that the change log still reaches back to.</summary>
     public async Task<Head?> ReadHead(string space, long oldestUsableTicks, CancellationToken ct)
@@ -56,7 +56,25 @@ public sealed class ViewSnapshots
         var head = await table.GetEntityIfExistsAsync<TableEntity>(space, "head", cancellationToken: ct);
         if (!head.HasValue || head.Value!.GetInt64("CursorTicks") is not { } cursor || cursor < oldestUsableTicks) return null;
         if (head.Value.GetInt32("Format") != Format || head.Value.GetString("Generation") is not { } generation) return null;
-        return new Head(generation, cursor);
+        return new Head(generation, cursor, head.Value.ETag);
+    }
+
+    /// <summary>
+    /// Moves the snapshot's position on, when nothing was written since it (the blob stays as it is); false if the head
+    /// changed since it was read (a new snapshot was written meanwhile).
+    /// </summary>
+    public async Task<bool> MoveCursor(string space, Head head, long cursorTicks, CancellationToken ct)
+    {
+        var table = await tables.Views(ct);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(space, "head") { ["CursorTicks"] = cursorTicks }, head.ETag, TableUpdateMode.Merge, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
     }
 
     /// <summary>

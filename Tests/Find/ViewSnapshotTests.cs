@@ -129,6 +129,37 @@ public sealed class ViewSnapshotTests(CasesAppFixture app) : IClassFixture<Cases
     }
 
     [Fact]
+    public async Task The_timers_run_keeps_the_snapshot_of_a_space_without_writes_and_only_moves_its_position_on()
+    {
+        var upkeep = app.App.Services.GetRequiredService<SnapshotUpkeep>();
+        for (var i = 0; i < 2; i++) await app.CreateCase(space, new { title = $"Case {i}" });
+        await Index.Snapshot(space, default);
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await upkeep.Run([], default); // the creates' notes are after the first snapshot's position: written again
+        var written = (await Head())!;
+        Index.Drop(space);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Contains($"space {space}: view snapshot kept", string.Join("\n", await upkeep.Run([], default)));
+        var kept = (await Head())!;
+        Assert.Equal(written.GetString("Generation"), kept.GetString("Generation"));
+        Assert.True(kept.GetInt64("CursorTicks") > written.GetInt64("CursorTicks"));
+        Assert.DoesNotContain(space, Index.HeldSpaces); // kept without loading the view
+        Assert.Equal([written.GetString("Generation")], await Generations());
+
+        // After a write the next run writes a new snapshot, and a new instance starts from it.
+        await app.CreateCase(space, new { title = "Later" });
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Contains($"space {space}: view snapshot of 3 case(s)", string.Join("\n", await upkeep.Run([], default)));
+        Assert.NotEqual(written.GetString("Generation"), (await Head())!.GetString("Generation"));
+        Assert.Equal(3, await OnSecondInstance(app.TablePrefix, async second =>
+        {
+            second.Clock.Advance(app.Clock.GetUtcNow() - second.Clock.GetUtcNow());
+            return await TotalOn(second);
+        }));
+    }
+
+    [Fact]
     public async Task A_generation_no_head_names_is_kept_while_its_writer_may_name_it_and_removed_once_an_hour_old()
     {
         await app.CreateCase(space, new { title = "Kept" });
