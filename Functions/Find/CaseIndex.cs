@@ -236,7 +236,8 @@ public sealed partial class CaseIndex
     {
         if (await snapshots.ReadHead(space, (time.GetUtcNow() - Retention / 2).UtcTicks, ct) is { } head)
         {
-            // The same rule as a catch-up's: a write keyed before this listing and committed after it is announced again.
+            // The same rule as a catch-up's: the new position is the overlap behind this listing, and a write that commits
+            // later than that after its note was keyed is announced again (ChangeLog.Commit).
             var (notes, reached) = await changes.Since(space, head.CursorTicks, ct);
             if (notes.Count == 0 && await snapshots.MoveCursor(space, head, reached - Overlap.Ticks, ct)) return null;
         }

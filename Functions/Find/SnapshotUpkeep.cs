@@ -5,9 +5,8 @@ namespace Cases.Functions.Find;
 /// <summary>
 /// Run by the AssignCaseNumbers timer after numbering: refreshes the view snapshot of every space that has one (a space
 /// with no writes since keeps its blob and only moves its position on), and writes the first one of every space that
-/// just got new cases. Snapshots therefore stay within one timer interval
-/// of the change log and no instance has to scan a large space, as long as the timer runs (otherwise an instance
-/// falls back to a scan, which is correct but slow).
+/// just got new cases. Snapshots therefore stay within one timer interval of the change log and no instance has to
+/// scan a large space, as long as the timer runs (otherwise an instance falls back to a scan, which is correct but slow).
 /// </summary>
 public sealed partial class SnapshotUpkeep(CaseIndex index, ViewSnapshots snapshots, ILogger<SnapshotUpkeep> logger)
 {
