@@ -147,7 +147,7 @@ public sealed class ViewSnapshotTests(CasesAppFixture app) : IClassFixture<Cases
         Assert.DoesNotContain(space, Index.HeldSpaces); // kept without loading the view
         Assert.Equal([written.GetString("Generation")], await Generations());
 
-        // After a write the next run writes a new snapshot, and a new instance starts from it.
+        // After a write the next run writes a new snapshot, and a new instance sees all three cases.
         await app.CreateCase(space, new { title = "Later" });
         app.Clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Contains($"space {space}: view snapshot of 3 case(s)", string.Join("\n", await upkeep.Run([], default)));
