@@ -106,7 +106,7 @@ var caseFilesContainerName = '${toLower(tablePrefix)}case-files'
 var viewSnapshotsContainerName = '${toLower(tablePrefix)}view-snapshots'
 var alertStatusQueueName = 'alert-status-updates'
 var casesTableName = '${tablePrefix}cases'
-var helperTableNames = ['numbering', 'views', 'alertsync', 'pendingblobs', 'connectors', 'profiles', 'webhooks', 'notifysent']
+var helperTableNames = ['numbering', 'views', 'alertsync', 'pendingblobs', 'connectors', 'profiles', 'webhooks', 'notifysent', 'notifyheld']
 // The notification queue (email and webhook deliveries, docs/notifications.md) and where failed messages are set aside.
 var notificationQueueNames = ['${toLower(tablePrefix)}case-notifications', '${toLower(tablePrefix)}case-notifications-poison']
 var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']

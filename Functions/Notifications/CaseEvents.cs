@@ -6,10 +6,10 @@ namespace Cases.Functions.Notifications;
 
 /// <summary>
 /// Called by the case and attachment routes after a change committed: puts one <c>event</c> message on the notification
-/// queue, from which emails and webhook deliveries are made. Never fails the request (the change is saved): a queue
-/// that cannot be reached is logged.
+/// queue, from which emails and webhook deliveries are made. Never fails the request (the change is saved): a message
+/// the queue does not take is held for the timer's run (<see cref="HeldNotifications"/>), and logged if even that fails.
 /// </summary>
-public sealed partial class CaseEvents(NotificationQueue queue, ILogger<CaseEvents> logger)
+public sealed partial class CaseEvents(NotificationQueue queue, HeldNotifications held, ILogger<CaseEvents> logger)
 {
     public const string Created = "case.created", Updated = "case.updated", StatusChanged = "case.status_changed", Closed = "case.closed",
         CommentAdded = "case.comment_added", AlertAttached = "case.alert_attached", Assigned = "case.assigned", Deleted = "case.deleted";
@@ -58,14 +58,22 @@ public sealed partial class CaseEvents(NotificationQueue queue, ILogger<CaseEven
 
     async Task Publish(string space, CaseEvent e)
     {
-        e = e with { Sequence = NextSequence() };
+        var message = new NotificationMessage(NotificationMessage.EventKind, space, e with { Sequence = NextSequence() });
         try
         {
-            await queue.Send(new NotificationMessage(NotificationMessage.EventKind, space, e), CancellationToken.None);
+            await queue.Send(message, CancellationToken.None);
         }
         catch (Exception ex)
         {
-            LogNotQueued(logger, ex, string.Join(',', e.Events), e.Case.Id);
+            try
+            {
+                await held.Hold(message, CancellationToken.None);
+                LogHeld(logger, ex, string.Join(',', e.Events), e.Case.Id);
+            }
+            catch (Exception holding)
+            {
+                LogNotQueued(logger, holding, string.Join(',', e.Events), e.Case.Id);
+            }
         }
     }
 
@@ -73,6 +81,9 @@ public sealed partial class CaseEvents(NotificationQueue queue, ILogger<CaseEven
         r.IncrementalId, r.Case.Assignees.Select(a => a.Uid).ToList(), CaseVersion.Encode(r.Version));
 
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Notifications of {Events} for case {CaseId} could not be queued: no email or webhook for it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notifications of {Events} for case {CaseId} could not be queued: held until the timer's next run")]
+    static partial void LogHeld(ILogger logger, Exception ex, string events, string caseId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notifications of {Events} for case {CaseId} could not be queued nor held: no email or webhook for it")]
     static partial void LogNotQueued(ILogger logger, Exception ex, string events, string caseId);
 }

@@ -24,10 +24,9 @@ public sealed class NotificationQueue
     public async Task Send(NotificationMessage message, CancellationToken ct, TimeSpan? delay = null)
     {
         await Ensure(ct);
-        var text = JsonSerializer.Serialize(message, NotificationJsonContext.Default.NotificationMessage);
         try
         {
-            await Queue.SendMessageAsync(text, visibilityTimeout: delay, cancellationToken: ct);
+            await Queue.SendMessageAsync(Text(message), visibilityTimeout: delay, cancellationToken: ct);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -35,6 +34,8 @@ public sealed class NotificationQueue
             throw;
         }
     }
+
+    public static string Text(NotificationMessage message) => JsonSerializer.Serialize(message, NotificationJsonContext.Default.NotificationMessage);
 
     public static NotificationMessage Parse(string text) =>
         JsonSerializer.Deserialize(text, NotificationJsonContext.Default.NotificationMessage)

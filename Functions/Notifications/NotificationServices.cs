@@ -19,6 +19,7 @@ public static partial class NotificationServices
         services.AddSingleton<CaseLinks>();
         services.AddSingleton<NotificationQueue>();
         services.AddSingleton<CaseEvents>();
+        services.AddSingleton<HeldNotifications>();
         services.AddSingleton<SmtpSender>();
         services.AddSingleton<NotificationProcessor>();
         services.AddSingleton<NotificationRetries>();

@@ -15,6 +15,7 @@ namespace Cases.Functions.Storage;
 /// <item><c>pendingblobs</c>: file blobs being written or deleted, which a crash could leave without a row (Files/PendingBlobs.cs);</item>
 /// <item><c>connectors</c>: the connectors of each space, secrets encrypted (Connectors/ConnectorStore.cs).</item>
 /// <item><c>profiles</c>, <c>webhooks</c>, <c>notifysent</c>: user profiles, webhooks and their deliveries, emails sent (Profiles/, Webhooks/, Notifications/).</item>
+/// <item><c>notifyheld</c>: change events the notification queue did not take, until the timer's run sends them (Notifications/HeldNotifications.cs).</item>
 /// </list>
 /// </summary>
 public sealed class CasesTables(TableServiceClient service, IOptions<StorageOptions> options)
@@ -28,6 +29,7 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     readonly EnsuredTable profiles = new(service.GetTableClient(options.Value.TablePrefix + "profiles"));
     readonly EnsuredTable webhooks = new(service.GetTableClient(options.Value.TablePrefix + "webhooks"));
     readonly EnsuredTable notifySent = new(service.GetTableClient(options.Value.TablePrefix + "notifysent"));
+    readonly EnsuredTable notifyHeld = new(service.GetTableClient(options.Value.TablePrefix + "notifyheld"));
 
     public Task<TableClient> Cases(CancellationToken ct = default) => cases.Get(ct);
     public Task<TableClient> Numbering(CancellationToken ct = default) => numbering.Get(ct);
@@ -38,9 +40,10 @@ public sealed class CasesTables(TableServiceClient service, IOptions<StorageOpti
     public Task<TableClient> Profiles(CancellationToken ct = default) => profiles.Get(ct);
     public Task<TableClient> Webhooks(CancellationToken ct = default) => webhooks.Get(ct);
     public Task<TableClient> NotifySent(CancellationToken ct = default) => notifySent.Get(ct);
+    public Task<TableClient> NotifyHeld(CancellationToken ct = default) => notifyHeld.Get(ct);
 
     public IEnumerable<string> TableNames => [cases.Name, numbering.Name, views.Name, alertSync.Name, pendingBlobs.Name, connectors.Name,
-        profiles.Name, webhooks.Name, notifySent.Name];
+        profiles.Name, webhooks.Name, notifySent.Name, notifyHeld.Name];
 
     /// <summary>A table, created on first use (<see cref="CreateOnce"/>).</summary>
     sealed class EnsuredTable(TableClient table)

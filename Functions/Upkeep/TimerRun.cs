@@ -9,11 +9,11 @@ namespace Cases.Functions.Upkeep;
 /// <summary>
 /// What each AssignCaseNumbers invocation does: number the waiting cases, refresh the view snapshots of the spaces
 /// that changed, then the sweeps that finish what a failure left undone (alert status messages not sent, file blobs
-/// without rows), and the pruning of old sent-email records. A sweep that fails is reported and tried again next run;
+/// without rows, change events the notification queue did not take), and the pruning of old sent-email records. A sweep that fails is reported and tried again next run;
 /// it never holds numbering back.
 /// </summary>
 public sealed class TimerRun(CaseNumberer numberer, SnapshotUpkeep upkeep, AlertStatusSync alertSync, PendingBlobs pendingBlobs,
-    NotificationUpkeep notifications)
+    HeldNotifications heldNotifications, NotificationUpkeep notifications)
 {
     public async Task<IReadOnlyList<string>> Run(CancellationToken ct)
     {
@@ -22,6 +22,7 @@ public sealed class TimerRun(CaseNumberer numberer, SnapshotUpkeep upkeep, Alert
         lines.AddRange(await upkeep.Run(report.Spaces, ct));
         lines.AddRange(await Sweep("Alert status sync", alertSync.Redeliver, ct));
         lines.AddRange(await Sweep("File blobs", pendingBlobs.Sweep, ct));
+        lines.AddRange(await Sweep("Held notifications", heldNotifications.SendHeld, ct));
         lines.AddRange(await Sweep("Sent-email records", notifications.PruneSentEmails, ct));
         return lines;
     }

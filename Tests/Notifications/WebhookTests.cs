@@ -60,6 +60,21 @@ public sealed class WebhookTests(NotificationsFixture app) : IClassFixture<Notif
     }
 
     [Fact]
+    public async Task An_event_the_queue_does_not_take_is_held_and_queued_by_the_timers_run()
+    {
+        var space = CasesAppFixture.NewSpace();
+        await Register(space, "*");
+        await app.App.Services.GetRequiredService<Functions.Notifications.NotificationQueue>().Queue.DeleteAsync(); // behind the app's back
+        var id = (await app.CreateCase(space))["id"]!.GetValue<string>(); // its event's send fails: the queue is gone
+        Assert.Equal(1, await app.RowsInSpace(t => t.NotifyHeld(), space));
+
+        var report = await app.App.Services.GetRequiredService<Functions.Upkeep.TimerRun>().Run(default);
+        Assert.Contains("Notifications held back by a queue failure: 1 queued", report);
+        Assert.Equal(["case.created"], (await receiver.WaitForTaken(id, 1)).Select(d => d.Event));
+        Assert.Equal(0, await app.RowsInSpace(t => t.NotifyHeld(), space));
+    }
+
+    [Fact]
     public async Task A_failing_receiver_gets_the_delivery_again_with_the_same_id_and_later_events_wait_for_it()
     {
         var space = CasesAppFixture.NewSpace();
