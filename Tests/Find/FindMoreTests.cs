@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Cases.Functions.Cases;
 using Cases.Tests.Attachments;
 using Cases.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -173,7 +174,7 @@ public sealed class FindMoreTests(CasesAppFixture app) : IClassFixture<CasesAppF
                 edit = app.Http.PatchAsJsonAsync(Api("/cases"), new { cases = new[] { new { id = created.Id(), version = created["version"]!.GetValue<string>(), title = "Committed late" } } });
                 await gate.AllArrived();
                 app.Clock.Advance(TimeSpan.FromMinutes(1));
-                second.Clock.Advance(app.Clock.GetUtcNow() - second.Clock.GetUtcNow());
+                second.Clock.SetTo(app.Clock.GetUtcNow());
                 second.App.Services.GetRequiredService<Functions.Find.CaseIndex>().Drop(space);
                 Assert.Equal(0, await LateOnSecond()); // reloaded: its cursor is now past the held edit's note
             }
@@ -182,7 +183,7 @@ public sealed class FindMoreTests(CasesAppFixture app) : IClassFixture<CasesAppF
 
             // The create's note and the edit's two: a write that commits on time is announced once.
             var notes = 0;
-            var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {"change_"} and RowKey lt {"change`"} and CaseId eq {created.Id()}");
+            var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {space} and RowKey ge {ChangeLog.Prefix} and RowKey lt {CaseRows.PrefixEnd(ChangeLog.Prefix)} and CaseId eq {created.Id()}");
             await foreach (var _ in (await app.CasesTable()).QueryAsync<Azure.Data.Tables.TableEntity>(filter)) notes++;
             Assert.Equal(3, notes);
         }

@@ -15,4 +15,10 @@ public sealed class FakeClock : TimeProvider
     {
         lock (gate) now += by;
     }
+
+    /// <summary>Shows the time another fixture's clock shows (a second app instance over the same storage, in step).</summary>
+    public void SetTo(DateTimeOffset at)
+    {
+        lock (gate) now = at;
+    }
 }
